@@ -1,0 +1,103 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+import { chunk } from '../../shared/transport';
+
+/** An error item paired to the input it came from, as continueOnFail asks. */
+export function errorItem(error: Error, itemIndex: number, extra: IDataObject = {}): INodeExecutionData {
+	const description = (error as { description?: unknown }).description;
+	return {
+		json: {
+			error: error.message,
+			...(typeof description === 'string' && description ? { errorDescription: description } : {}),
+			...extra,
+		},
+		pairedItem: { item: itemIndex },
+	};
+}
+
+function asNodeError(ctx: IExecuteFunctions, error: Error, itemIndex: number): Error {
+	if (error instanceof NodeApiError || error instanceof NodeOperationError) {
+		if (error.context.itemIndex === undefined) error.context.itemIndex = itemIndex;
+		return error;
+	}
+	return new NodeOperationError(ctx.getNode(), error, { itemIndex });
+}
+
+/**
+ * Runs `handle` for every item. A failure becomes an error item with continueOnFail, otherwise
+ * it stops the node with the item's index in the error.
+ */
+export async function perItem(
+	ctx: IExecuteFunctions,
+	items: INodeExecutionData[],
+	handle: (itemIndex: number) => Promise<IDataObject | IDataObject[]>,
+): Promise<INodeExecutionData[]> {
+	const out: INodeExecutionData[] = [];
+	for (let i = 0; i < items.length; i++) {
+		try {
+			const result = await handle(i);
+			for (const json of Array.isArray(result) ? result : [result]) out.push({ json, pairedItem: { item: i } });
+		} catch (error) {
+			if (!ctx.continueOnFail()) throw asNodeError(ctx, error as Error, i);
+			out.push(errorItem(error as Error, i));
+		}
+	}
+	return out;
+}
+
+/** An input item turned into a request entry, or the reason it cannot be sent. */
+export type Prepared<T> = { itemIndex: number; entry: T } | { itemIndex: number; error: Error };
+
+export interface BatchResult {
+	/** JSON for every item of the batch once Optimove accepted it. */
+	sent: (itemIndex: number, batchNumber: number) => IDataObject;
+}
+
+/**
+ * Sends prepared entries in batches of `size`. Every input item ends as exactly one output item:
+ * sent (paired), invalid (error item) or in a failed batch (error item for each item it covered).
+ * Without continueOnFail the first invalid item or failed batch stops the node — after the
+ * batches before it were sent, which the error says.
+ */
+export async function inBatches<T>(
+	ctx: IExecuteFunctions,
+	prepared: Prepared<T>[],
+	size: number,
+	send: (entries: T[], itemIndexes: number[], batchNumber: number) => Promise<BatchResult>,
+): Promise<INodeExecutionData[]> {
+	const byItem = new Map<number, INodeExecutionData>();
+	const valid: { itemIndex: number; entry: T }[] = [];
+	for (const p of prepared) {
+		if ('error' in p) {
+			if (!ctx.continueOnFail()) throw asNodeError(ctx, p.error, p.itemIndex);
+			byItem.set(p.itemIndex, errorItem(p.error, p.itemIndex));
+		} else valid.push(p);
+	}
+	const batches = chunk(valid, size);
+	for (let b = 0; b < batches.length; b++) {
+		const batch = batches[b];
+		const indexes = batch.map((p) => p.itemIndex);
+		try {
+			const result = await send(
+				batch.map((p) => p.entry),
+				indexes,
+				b + 1,
+			);
+			for (const i of indexes) byItem.set(i, { json: result.sent(i, b + 1), pairedItem: { item: i } });
+		} catch (error) {
+			if (!ctx.continueOnFail()) {
+				const failure = asNodeError(ctx, error as Error, indexes[0]);
+				const sentBefore = batches.slice(0, b).reduce((n, x) => n + x.length, 0);
+				(failure as NodeOperationError).description = [
+					(failure as NodeOperationError).description,
+					`Batch ${b + 1} of ${batches.length} (items ${indexes[0]}–${indexes[indexes.length - 1]}) failed; ${sentBefore} item(s) in earlier batches were accepted by Optimove.`,
+				]
+					.filter(Boolean)
+					.join(' ');
+				throw failure;
+			}
+			for (const i of indexes) byItem.set(i, errorItem(error as Error, i, { batch: b + 1 }));
+		}
+	}
+	return [...byItem.keys()].sort((a, b) => a - b).map((i) => byItem.get(i) as INodeExecutionData);
+}

@@ -1,0 +1,31 @@
+import { createHmac, timingSafeEqual } from 'crypto';
+
+/** Hex HMAC-SHA256 of the exact bytes given. Used to sign event batches and to verify notifications. */
+export function signBody(secret: string, body: string | Buffer): string {
+	return createHmac('sha256', secret).update(body).digest('hex');
+}
+
+const HEX_SHA256 = /^[0-9a-f]{64}$/;
+
+/** Accepts `abc…`, `sha256=abc…` and any hex case; returns the lower-case digest or undefined. */
+export function normalizeSignatureHeader(header: unknown): string | undefined {
+	const raw = Array.isArray(header) ? header[0] : header;
+	if (typeof raw !== 'string') return undefined;
+	let value = raw.trim();
+	if (value.toLowerCase().startsWith('sha256=')) value = value.slice('sha256='.length);
+	value = value.toLowerCase();
+	return HEX_SHA256.test(value) ? value : undefined;
+}
+
+/**
+ * Verifies `header` as the HMAC-SHA256 of the raw body bytes, in constant time.
+ * Never re-serialise parsed JSON before calling this: any byte difference must fail.
+ */
+export function verifySignature(rawBody: Buffer | string | undefined, header: unknown, secret: string): boolean {
+	if (!secret || rawBody === undefined) return false;
+	const provided = normalizeSignatureHeader(header);
+	if (!provided) return false;
+	const expected = Buffer.from(signBody(secret, rawBody), 'utf8');
+	const actual = Buffer.from(provided, 'utf8');
+	return expected.length === actual.length && timingSafeEqual(expected, actual);
+}

@@ -1,0 +1,7 @@
+export { optimoveRequest } from './request';
+export type { OptimoveContext, OptimoveRequest, OptimoveResponse } from './request';
+export { chunk } from './chunker';
+export { pages, allPages } from './pager';
+export { ROUTES } from './routes';
+export type { RouteName, ApiGroup } from './routes';
+export { runtime } from './clock';
