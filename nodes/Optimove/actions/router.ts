@@ -1,14 +1,40 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 import { account } from './account';
+import { campaign } from './campaign';
+import { channel } from './channel';
+import { conditionalExecution } from './conditionalExecution';
+import { customer } from './customer';
+import { event } from './event';
+import { eventListener } from './eventListener';
+import { promotion } from './promotion';
 import type { ResourceModule } from './types';
+import { webhook } from './webhook';
 
-/** Resource name → its module. Adding a resource is one line here and one in RESOURCE_OPTIONS. */
+/** Resource name → its module: a resource's operations live in its own folder. */
 export const RESOURCES: Record<string, ResourceModule> = {
 	account,
+	campaign,
+	channel,
+	conditionalExecution,
+	customer,
+	event,
+	eventListener,
+	promotion,
+	webhook,
 };
 
-export const RESOURCE_OPTIONS = [{ name: 'Account', value: 'account' }];
+export const RESOURCE_OPTIONS = [
+	{ name: 'Account', value: 'account' },
+	{ name: 'Campaign', value: 'campaign' },
+	{ name: 'Channel', value: 'channel' },
+	{ name: 'Conditional Execution', value: 'conditionalExecution' },
+	{ name: 'Customer', value: 'customer' },
+	{ name: 'Event', value: 'event' },
+	{ name: 'Event Listener', value: 'eventListener' },
+	{ name: 'Promotion', value: 'promotion' },
+	{ name: 'Webhook', value: 'webhook' },
+];
 
 /** Shows each operation's fields only for its resource and operation. */
 export function resourceProperties(): INodeProperties[] {

@@ -1,0 +1,15 @@
+import type { INodeProperties } from 'n8n-workflow';
+import type { ResourceModule } from '../types';
+
+// Placeholder until the resource's operations land.
+const operationProperty: INodeProperties = {
+	displayName: 'Operation',
+	name: 'operation',
+	type: 'options',
+	noDataExpression: true,
+	displayOptions: { show: { resource: ['event'] } },
+	options: [],
+	default: '',
+};
+
+export const event: ResourceModule = { operationProperty, operations: {} };
