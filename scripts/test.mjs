@@ -1,0 +1,76 @@
+#!/usr/bin/env node
+// `npm test`: the whole suite from a fresh clone. Installs what is missing, then lint, typecheck,
+// unit tests, sandbox tests, build, package-load check and the real-n8n end-to-end tests.
+// Closes with one line: "N passed, N failed".
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const only = process.argv.slice(2);
+const totals = { passed: 0, failed: 0 };
+const timings = [];
+
+function run(command, args, { capture = false, env = {} } = {}) {
+	return new Promise((resolve) => {
+		const child = spawn(command, args, { cwd: root, env: { ...process.env, ...env }, stdio: capture ? ['ignore', 'pipe', 'pipe'] : 'inherit' });
+		let output = '';
+		if (capture) {
+			child.stdout.on('data', (d) => { output += d; process.stdout.write(d); });
+			child.stderr.on('data', (d) => { output += d; process.stderr.write(d); });
+		}
+		child.on('close', (code) => resolve({ code: code ?? 1, output }));
+	});
+}
+
+function count(output, patterns) {
+	for (const [pass, fail] of patterns) {
+		const p = output.match(pass);
+		if (p) {
+			const f = output.match(fail);
+			return { passed: Number(p[p.length - 1]), failed: f ? Number(f[f.length - 1]) : 0 };
+		}
+	}
+	return undefined;
+}
+
+async function step(name, command, args, { counts, env } = {}) {
+	if (only.length && !only.includes(name)) return;
+	console.log(`\n=== ${name}: ${[command, ...args].join(' ')}`);
+	const started = Date.now();
+	const { code, output } = await run(command, args, { capture: Boolean(counts), env });
+	const seconds = ((Date.now() - started) / 1000).toFixed(1);
+	let tally = counts ? count(output, counts) : undefined;
+	if (!tally) tally = code === 0 ? { passed: 1, failed: 0 } : { passed: 0, failed: 1 };
+	if (code !== 0 && tally.failed === 0) tally.failed = 1;
+	totals.passed += tally.passed;
+	totals.failed += tally.failed;
+	timings.push(`${name.padEnd(10)} ${seconds.padStart(7)} s  ${code === 0 ? 'ok' : `FAILED (exit ${code})`}  ${tally.passed} passed, ${tally.failed} failed`);
+}
+
+function needsInstall() {
+	const marker = path.join(root, 'node_modules', '.package-lock.json');
+	if (!existsSync(marker)) return true;
+	return statSync(path.join(root, 'package-lock.json')).mtimeMs > statSync(marker).mtimeMs;
+}
+
+const started = Date.now();
+if (needsInstall()) {
+	// --ignore-scripts: n8n-workflow's isolated-vm would need a native build for Node 24 it never uses here.
+	await step('install', 'npm', ['ci', '--ignore-scripts', '--no-audit', '--no-fund']);
+}
+await step('lint', 'npx', ['n8n-node', 'lint']);
+await step('typecheck', 'npx', ['tsc', '-p', 'tsconfig.test.json', '--noEmit']);
+await step('unit', 'npx', ['jest', '--ci'], { counts: [[/Tests:\s+(?:\d+ failed, )?(?:\d+ skipped, )?(\d+) passed/, /Tests:\s+(\d+) failed/]] });
+await step('sandbox', process.execPath, ['--test', '--test-reporter=spec', 'test/sandbox/'], { counts: [[/ℹ pass (\d+)/, /ℹ fail (\d+)/]] });
+if (!only.length || only.includes('build')) rmSync(path.join(root, 'dist'), { recursive: true, force: true });
+await step('build', 'npm', ['run', 'build']);
+await step('package', process.execPath, ['scripts/verify-package.mjs'], { counts: [[/Package check: (\d+) passed/, /Package check: \d+ passed, (\d+) failed/]] });
+await step('e2e', process.execPath, ['test/e2e/run.mjs'], { counts: [[/E2E: (\d+) passed/, /E2E: \d+ passed, (\d+) failed/]] });
+
+console.log('\n=== summary');
+for (const line of timings) console.log(line);
+console.log(`total      ${((Date.now() - started) / 1000).toFixed(1).padStart(7)} s`);
+console.log(`${totals.passed} passed, ${totals.failed} failed`);
+process.exit(totals.failed ? 1 : 0);
