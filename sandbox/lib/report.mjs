@@ -1,0 +1,154 @@
+// The sandbox report: structured (JSON) and human-readable.
+import { latencyStats, naiveUtc } from './util.mjs';
+
+export function buildReport(sb) {
+	const s = sb.state;
+	const now = sb.now();
+	const t = s.triggered;
+	let unanswered = 0;
+	let pending = 0;
+	let approvedUnverified = 0;
+	const unverifiedAnswered = {};
+	for (const n of s.notifications.values()) {
+		if (!n.approval) {
+			if (now > n.deadline) unanswered++;
+			else pending++;
+		} else if (n.mode !== 'signed') {
+			unverifiedAnswered[n.mode] = (unverifiedAnswered[n.mode] || 0) + 1;
+			if (n.approval.approved) approvedUnverified++;
+		}
+	}
+	const e = s.events;
+	const au = s.attributeUpdates;
+	const p = s.promotions;
+	return {
+		generatedAt: naiveUtc(now),
+		url: sb.url,
+		tenantId: sb.config.tenantId,
+		requests: s.requests,
+		listeners: {
+			registered: sb.listListeners(),
+			history: s.listenerHistory,
+			replacements: s.listenerHistory.filter((h) => h.action === 'replace').length,
+			unregisterMissing: s.listenerHistory.filter((h) => h.action === 'unregister-missing').length,
+			deliveries: { count: s.listenerDeliveries.total, recent: s.listenerDeliveries.toArray(20) },
+		},
+		campaigns: [...s.campaigns.values()].map((c) => sb.campaignReport(c)),
+		triggered: {
+			webhooks: [...s.webhooks.values()],
+			settings: { timeout: s.triggeredSettings.timeout, secretSet: !!s.triggeredSettings.secret },
+			notifications: t.notifications,
+			byMode: t.byMode,
+			deliveryStatus: t.deliveryStatus,
+			approvals: t.approvals,
+			approved: t.approved,
+			rejected: t.rejected,
+			late: t.lateApprovals,
+			unanswered,
+			pending,
+			duplicates: t.duplicateApprovals,
+			conflictingDuplicates: t.conflictingDuplicates,
+			unknownRequestUid: t.unknownApprovals,
+			invalidApprovals: t.invalidApprovals,
+			answeredUnverified: unverifiedAnswered,
+			approvedUnverified,
+			latencyMs: latencyStats(t.latencies),
+		},
+		events: {
+			requests: e.requests,
+			acceptedRequests: e.acceptedRequests,
+			accepted: e.accepted,
+			rejectedRequests: e.rejectedRequests,
+			rejectedEvents: e.rejectedEvents,
+			rejectReasons: e.rejectReasons,
+			duplicates: e.duplicates,
+			rateLimited: e.rateLimited,
+			byName: e.byName,
+			warnings: e.warnings,
+			lastRejected: e.rejectedRecent.toArray(5),
+		},
+		attributes: {
+			requests: au.requests,
+			customers: au.customers,
+			values: au.values,
+			errors: au.errors,
+			profilesStored: s.profiles.size,
+			callbacks: { sent: au.callbacks.sent, ok: au.callbacks.ok, failed: au.callbacks.failed, recent: au.callbacks.recent.toArray(10) },
+		},
+		promotions: {
+			validateCalls: p.validateCalls,
+			validations: p.contexts,
+			valid: p.valid,
+			invalid: p.invalid,
+			redemptions: p.redemptions,
+			duplicateRedemptions: p.duplicateRedemptions,
+		},
+		templates: Object.fromEntries([...s.templates].map(([ch, m]) => [ch, [...m.values()]])),
+		templateOps: s.templateOps,
+		campaignMetrics: { count: s.metrics.total, recent: s.metrics.toArray(10) },
+		customerReads: s.customerReads,
+		keys: s.keys,
+		faults: { config: sb.getFaults(), injected: s.faultsInjected },
+	};
+}
+
+const pct = (a, b) => (b ? `${((100 * a) / b).toFixed(1)}%` : '-');
+
+export function renderReport(r) {
+	const L = [];
+	L.push(`Optimove sandbox report — ${r.generatedAt} UTC — ${r.url} (tenant ${r.tenantId}), ${r.requests} API requests`);
+	L.push('');
+	L.push('Listeners');
+	if (!r.listeners.registered.length) L.push('  (none registered)');
+	for (const l of r.listeners.registered) L.push(`  type ${l.EventTypeID}${l.ChannelID !== null ? ` channel ${l.ChannelID}` : ''} → ${l.ListenerURL}`);
+	L.push(`  history: ${r.listeners.history.length} changes, ${r.listeners.replacements} replacements, ${r.listeners.unregisterMissing} unregister of empty slot; deliveries: ${r.listeners.deliveries.count}`);
+	for (const h of r.listeners.history.filter((x) => x.action === 'replace')) {
+		L.push(`    replaced type ${h.EventTypeID}${h.ChannelID !== null ? `/${h.ChannelID}` : ''}: ${h.previousURL} (${h.previousBy}) → ${h.ListenerURL} (${h.by})`);
+	}
+	L.push('');
+	L.push('Campaigns');
+	if (!r.campaigns.length) L.push('  (none)');
+	for (const c of r.campaigns) {
+		const a = c.approvals;
+		L.push(`  ${c.campaignId}: ${c.customers} customers, clearance ${c.clearanceRequiredBy} UTC${c.cancelledAt ? `, CANCELLED ${c.cancelledAt}` : ''}${c.notifiedAt ? `, notified ${c.notifiedAt}` : ''}`);
+		L.push(`    approved ${a.approved} (${pct(a.approved, a.targetGroup)}), rejected ${a.rejected} (reported false ${a.rejectedReported}, never reported ${a.neverReported}), late reports: ${a.lateApproved} approved / ${a.lateRejected} rejected`);
+		L.push(`    ${a.calls} UpdateCustomerPromotionStatus calls (${a.lateCalls} late), ${a.reports} entries, ${a.overwrites} overwrites, ${a.unknownCustomers} unknown customers`);
+		L.push(`    would receive (${c.cancelledAt ? 'cancelled' : c.conditional ? 'conditional: approved on time' : 'not conditional: whole target group'}): ${c.wouldReceive}${c.wouldReceiveSample.length ? ` (e.g. ${c.wouldReceiveSample.slice(0, 5).join(', ')})` : ''}`);
+	}
+	L.push('');
+	const t = r.triggered;
+	L.push('Triggered conditional execution');
+	L.push(`  webhooks: ${t.webhooks.map((w) => `${w.id} → ${w.url}`).join(', ') || '(none)'}; timeout ${t.settings.timeout} ms`);
+	L.push(`  notifications ${t.notifications} ${JSON.stringify(t.byMode)}, deliveries ${JSON.stringify(t.deliveryStatus)}`);
+	L.push(`  approvals ${t.approvals} (approved ${t.approved}, rejected ${t.rejected}), late ${t.late}, unanswered ${t.unanswered}, pending ${t.pending}, duplicates ${t.duplicates}, unknown uid ${t.unknownRequestUid}`);
+	L.push(`  approved although not validly signed: ${t.approvedUnverified}`);
+	const lat = t.latencyMs;
+	L.push(`  approval latency ms: p50 ${lat.p50 ?? '-'}, p90 ${lat.p90 ?? '-'}, p99 ${lat.p99 ?? '-'}, max ${lat.max ?? '-'} (n=${lat.count})`);
+	L.push('');
+	const e = r.events;
+	L.push('Server-side events');
+	L.push(`  accepted ${e.accepted} events in ${e.acceptedRequests} requests; rejected requests ${e.rejectedRequests}; duplicates ${e.duplicates}; rate-limited ${e.rateLimited}`);
+	if (Object.keys(e.byName).length) L.push(`  by event: ${Object.entries(e.byName).map(([k, v]) => `${k}=${v}`).join(', ')}`);
+	if (Object.keys(e.rejectReasons).length) L.push(`  reject reasons: ${Object.entries(e.rejectReasons).map(([k, v]) => `${k}=${v}`).join(', ')}`);
+	if (Object.keys(e.warnings).length) L.push(`  warnings: ${Object.entries(e.warnings).map(([k, v]) => `${k}=${v}`).join(', ')}`);
+	L.push('');
+	const a = r.attributes;
+	L.push('Customer attributes');
+	L.push(`  ${a.requests} update requests, ${a.customers} customers, ${a.values} values stored, errors ${JSON.stringify(a.errors)}, callbacks sent ${a.callbacks.sent} (ok ${a.callbacks.ok}, failed ${a.callbacks.failed})`);
+	L.push('');
+	const p = r.promotions;
+	L.push('Promotions');
+	L.push(`  ${p.validations} validations (${p.valid} valid, ${p.invalid} not eligible) in ${p.validateCalls} calls; ${p.redemptions} redemptions (${p.duplicateRedemptions} duplicates)`);
+	L.push('');
+	L.push('Channel side');
+	L.push(`  templates: ${Object.entries(r.templates).map(([ch, l]) => `${ch}: ${l.map((x) => x.TemplateID).join(',') || '-'}`).join('; ')}; metrics updates ${r.campaignMetrics.count}`);
+	L.push(`  customer reads: ${Object.entries(r.customerReads).map(([k, v]) => `${k} ${v.rows} rows/${v.pages} pages`).join(', ')}`);
+	L.push('');
+	L.push('API keys');
+	for (const [k, v] of Object.entries(r.keys)) {
+		L.push(`  ${k}${v.role ? ` (${v.role})` : ''}: ${v.requests} requests, statuses ${JSON.stringify(v.statuses)}, rate-limited ${v.rateLimited}, injected 429 ${v.injected429} / 500 ${v.injected500} / resets ${v.resets}`);
+	}
+	L.push('');
+	L.push(`Faults injected: ${JSON.stringify(r.faults.injected)}`);
+	return L.join('\n') + '\n';
+}
