@@ -92,11 +92,15 @@ export function optimoveApiError(node: INode, details: FailureDetails): NodeApiE
 		attempts: details.attempts,
 	};
 	if (details.status !== undefined) response.httpCode = String(details.status);
-	if (details.networkCode) response.code = details.networkCode;
-	return new NodeApiError(node, response, {
+	if (details.networkCode) response.networkError = details.networkCode;
+	const error = new NodeApiError(node, response, {
 		message: clean(message),
 		description,
 		httpCode: details.status !== undefined ? String(details.status) : undefined,
 		itemIndex: details.itemIndex,
 	});
+	// NodeApiError swaps messages that mention a network code for a generic text; ours names the
+	// host and the attempts, so it is set again after construction.
+	error.message = clean(message);
+	return error;
 }
