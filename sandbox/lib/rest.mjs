@@ -69,9 +69,9 @@ function attributeValues(sb, campaign, k, id, names) {
 }
 
 /** Customer indexes a channel sends to: everyone, or only on-time approvals for conditional campaigns. */
-function* sendIndexes(campaign) {
+function* sendIndexes(sb, campaign) {
 	if (campaign.cancelledAt) return;
-	if (campaign.conditional) yield* campaign.approvals.approvedIndexes();
+	if (sb.isConditional(campaign)) yield* campaign.approvals.approvedIndexes();
 	else for (let k = 1; k <= campaign.size; k++) yield k;
 }
 
@@ -192,7 +192,7 @@ function getCustomerExecutionDetailsByCampaign(sb, ctx) {
 	const rows = [];
 	if (c.channelId === channel) {
 		const schedule = naiveUtc(c.clearanceRequiredBy);
-		for (const k of pageOf(sendIndexes(c), skip, top)) {
+		for (const k of pageOf(sendIndexes(sb, c), skip, top)) {
 			const id = customerIdFor(c.id, k);
 			const a = actionFor(k);
 			rows.push({
@@ -219,7 +219,7 @@ function getCustomerSendDetailsByChannel(sb, ctx) {
 	const rows = [];
 	if (c.channelId === channel) {
 		const schedule = naiveUtc(c.clearanceRequiredBy);
-		for (const k of pageOf(sendIndexes(c), skip, top)) {
+		for (const k of pageOf(sendIndexes(sb, c), skip, top)) {
 			const id = customerIdFor(c.id, k);
 			rows.push({ CustomerID: id, TemplateID: actionFor(k).TemplateID, ScheduledTime: schedule, CustomerAttributes: attributeValues(sb, c, k, id, names) });
 		}
