@@ -17,7 +17,7 @@ Usage: node sandbox/cli.mjs <command> [options]
   fire       --type 13 [--channel 505] [--campaign 1360] [--customer ID]
   cancel     --campaign N [--no-notify]
   triggered  [--count 20] [--mode signed|unsigned|forged|tampered] [--rate 10] [--duration 10s]
-             [--interval 100ms] [--header optimove-signature-content] [--full]
+             [--interval 100ms] [--header optimove-signature-content] [--full] [--async]
   seed-listener --type 5 [--channel 505] --listener-url URL
   listeners | campaigns | state | health | config
   approvals  --campaign N
@@ -154,6 +154,7 @@ async function main() {
 			if (a.interval) body.intervalMs = parseDuration(a.interval);
 			if (a.header) body.headerName = a.header;
 			if (!a.full) body.results = false;
+			if (a.async) body.async = true;
 			if (body.count === undefined && !body.durationMs) body.count = 1;
 			return print(await control(base, 'POST', '/triggered', body));
 		}

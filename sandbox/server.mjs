@@ -796,7 +796,21 @@ export class Sandbox {
 				if (!out.delivered) status = out.error?.startsWith('No listener') ? 404 : 502;
 			} else if (route === 'POST /listeners/seed') out = this.seedListener(body);
 			else if (route === 'GET /listeners') out = this.listeners();
-			else if (route === 'POST /triggered') out = await this.fireTriggered(body);
+			else if (route === 'POST /triggered' && body.async) {
+				const id = (this.asyncSeq = (this.asyncSeq ?? 0) + 1);
+				const job = { id, done: false, result: null, error: null };
+				(this.asyncJobs ??= new Map()).set(id, job);
+				this.fireTriggered(body).then(
+					(r) => Object.assign(job, { done: true, result: r }),
+					(e) => Object.assign(job, { done: true, error: e instanceof HttpError ? e.body : String(e.message || e) }),
+				);
+				out = { job: id, poll: `/__sandbox/triggered/jobs/${id}` };
+				status = 202;
+			} else if (route === 'POST /triggered') out = await this.fireTriggered(body);
+			else if (m === 'GET' && parts[0] === 'triggered' && parts[1] === 'jobs' && parts.length === 3) {
+				out = this.asyncJobs?.get(Number(parts[2])) ?? null;
+				if (!out) status = 404;
+			}
 			else if (route === 'GET /triggered') {
 				out = q.uid ? this.notification(q.uid) : buildReport(this).triggered;
 				if (!out) status = 404;

@@ -493,6 +493,15 @@ describe('triggered conditional execution', () => {
 		assert.ok(elapsed < 10 * 150, `open loop took ${elapsed} ms`);
 		const sent = out.json.results.map((r) => r.sentAt);
 		assert.ok(sent.at(-1) - sent[0] >= 80);
+		const job = await call(s2, 'POST', '/__sandbox/triggered', { key: null, body: { count: 2, async: true } });
+		assert.equal(job.status, 202);
+		let st;
+		for (let i = 0; i < 100; i++) {
+			st = (await call(s2, 'GET', job.json.poll, { key: null })).json;
+			if (st.done) break;
+			await new Promise((r) => setTimeout(r, 20));
+		}
+		assert.deepEqual(st.result.byStatus, { 200: 2 });
 		await s2.close();
 		await slow.close();
 	});
