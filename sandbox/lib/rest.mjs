@@ -98,14 +98,14 @@ function getLastDataUpdate(sb) {
 
 function listenerArgs(body, { withUrl }) {
 	if (!isPlainObject(body)) throw bad('The request body must be a JSON object.');
-	const type = body.EventTypeID;
+	// Like ASP.NET model binding, digit strings bind to the integer fields.
+	const type = toInt(body.EventTypeID);
 	if (!Number.isInteger(type) || !EVENT_TYPES[type]) {
-		throw bad(`EventTypeID must be one of ${Object.keys(EVENT_TYPES).join(', ')}, got ${JSON.stringify(type)}.`);
+		throw bad(`EventTypeID must be one of ${Object.keys(EVENT_TYPES).join(', ')}, got ${JSON.stringify(body.EventTypeID)}.`);
 	}
-	let channel = body.ChannelID;
-	if (channel === undefined) channel = null;
+	let channel = toInt(body.ChannelID) ?? null;
 	if (channel !== null && !(Number.isInteger(channel) && channel > 0)) {
-		throw bad(`ChannelID must be a positive integer or null, got ${JSON.stringify(channel)}.`);
+		throw bad(`ChannelID must be a positive integer or null, got ${JSON.stringify(body.ChannelID)}.`);
 	}
 	const rule = EVENT_TYPES[type].channel;
 	if (rule === 'forbidden' && channel !== null) throw bad(`EventTypeID ${type} is registered without a ChannelID.`);
