@@ -3,7 +3,7 @@
 // unit tests, sandbox tests, build, package-load check and the real-n8n end-to-end tests.
 // Closes with one line: "N passed, N failed".
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -63,7 +63,8 @@ if (needsInstall()) {
 await step('lint', 'npx', ['n8n-node', 'lint']);
 await step('typecheck', 'npx', ['tsc', '-p', 'tsconfig.test.json', '--noEmit']);
 await step('unit', 'npx', ['jest', '--ci'], { counts: [[/Tests:\s+(?:\d+ failed, )?(?:\d+ skipped, )?(\d+) passed/, /Tests:\s+(\d+) failed/]] });
-await step('sandbox', process.execPath, ['--test', '--test-reporter=spec', 'test/sandbox/'], { counts: [[/ℹ pass (\d+)/, /ℹ fail (\d+)/]] });
+const sandboxTests = readdirSync(path.join(root, 'test/sandbox')).filter((f) => f.endsWith('.test.mjs')).map((f) => `test/sandbox/${f}`);
+await step('sandbox', process.execPath, ['--test', '--test-reporter=spec', ...sandboxTests], { counts: [[/ℹ pass (\d+)/, /ℹ fail (\d+)/]] });
 if (!only.length || only.includes('build')) rmSync(path.join(root, 'dist'), { recursive: true, force: true });
 await step('build', 'npm', ['run', 'build']);
 await step('package', process.execPath, ['scripts/verify-package.mjs'], { counts: [[/Package check: (\d+) passed/, /Package check: \d+ passed, (\d+) failed/]] });
