@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
-import { chunk } from '../../shared/transport';
+import type { OptimoveRequest } from '../../shared/transport';
+import { chunk, optimoveRequest } from '../../shared/transport';
 
 /** An error item paired to the input it came from, as continueOnFail asks. */
 export function errorItem(error: Error, itemIndex: number, extra: IDataObject = {}): INodeExecutionData {
@@ -53,6 +54,24 @@ export interface BatchResult {
 	sent: (itemIndex: number, batchNumber: number) => IDataObject;
 }
 
+export interface BatchOptions<T> {
+	/** Entries with different keys never share a batch (e.g. one campaign or channel per call). */
+	groupBy?: (entry: T) => string | number;
+}
+
+/** Consecutive batches of at most `size`, per group in the order groups first appear. */
+function batchesOf<T>(valid: T[], size: number, groupOf?: (entry: T) => string | number): T[][] {
+	if (!groupOf) return chunk(valid, size);
+	const groups = new Map<string | number, T[]>();
+	for (const entry of valid) {
+		const key = groupOf(entry);
+		const group = groups.get(key);
+		if (group) group.push(entry);
+		else groups.set(key, [entry]);
+	}
+	return [...groups.values()].flatMap((group) => chunk(group, size));
+}
+
 /**
  * Sends prepared entries in batches of `size`. Every input item ends as exactly one output item:
  * sent (paired), invalid (error item) or in a failed batch (error item for each item it covered).
@@ -64,6 +83,7 @@ export async function inBatches<T>(
 	prepared: Prepared<T>[],
 	size: number,
 	send: (entries: T[], itemIndexes: number[], batchNumber: number) => Promise<BatchResult>,
+	options: BatchOptions<T> = {},
 ): Promise<INodeExecutionData[]> {
 	const byItem = new Map<number, INodeExecutionData>();
 	const valid: { itemIndex: number; entry: T }[] = [];
@@ -73,7 +93,8 @@ export async function inBatches<T>(
 			byItem.set(p.itemIndex, errorItem(p.error, p.itemIndex));
 		} else valid.push(p);
 	}
-	const batches = chunk(valid, size);
+	const groupOf = options.groupBy;
+	const batches = batchesOf(valid, size, groupOf ? (p) => groupOf(p.entry) : undefined);
 	for (let b = 0; b < batches.length; b++) {
 		const batch = batches[b];
 		const indexes = batch.map((p) => p.itemIndex);
@@ -100,4 +121,47 @@ export async function inBatches<T>(
 		}
 	}
 	return [...byItem.keys()].sort((a, b) => a - b).map((i) => byItem.get(i) as INodeExecutionData);
+}
+
+/** Turns every input item into a request entry, or keeps the reason it cannot become one. */
+export function prepareItems<T>(items: INodeExecutionData[], build: (itemIndex: number) => T): Prepared<T>[] {
+	return items.map((_, itemIndex) => {
+		try {
+			return { itemIndex, entry: build(itemIndex) };
+		} catch (error) {
+			return { itemIndex, error: error as Error };
+		}
+	});
+}
+
+/** A write built from input items: one entry per item, sent in batches of `size`. */
+export interface BatchedWrite<T> {
+	size: number;
+	read: (itemIndex: number) => T;
+	/** The call for one batch (route, query, body, …). */
+	request: (entries: T[]) => Omit<OptimoveRequest, 'itemIndex'>;
+	/** The output item of an entry once Optimove accepted its batch (`response`: its answer's body). */
+	output: (entry: T, response: unknown) => IDataObject;
+	groupBy?: (entry: T) => string | number;
+}
+
+/** Reads, batches and sends a write; every input item ends as one paired output or error item. */
+export async function writeInBatches<T>(
+	ctx: IExecuteFunctions,
+	items: INodeExecutionData[],
+	write: BatchedWrite<T>,
+): Promise<INodeExecutionData[]> {
+	const prepared = prepareItems(items, write.read);
+	const entryOf = new Map<number, T>();
+	for (const p of prepared) if ('entry' in p) entryOf.set(p.itemIndex, p.entry);
+	return inBatches(
+		ctx,
+		prepared,
+		write.size,
+		async (entries, itemIndexes) => {
+			const { body } = await optimoveRequest.call(ctx, { ...write.request(entries), itemIndex: itemIndexes[0] });
+			return { sent: (itemIndex, batch) => ({ ...write.output(entryOf.get(itemIndex) as T, body), batch }) };
+		},
+		{ groupBy: write.groupBy },
+	);
 }

@@ -1,15 +1,46 @@
 import type { INodeProperties } from 'n8n-workflow';
 import type { ResourceModule } from '../types';
+import * as approveCustomers from './approveCustomers.operation';
+import * as sendTriggeredApproval from './sendTriggeredApproval.operation';
+import { getTriggeredSettings, updateTriggeredSettings } from './settings';
 
-// Placeholder until the resource's operations land.
 const operationProperty: INodeProperties = {
 	displayName: 'Operation',
 	name: 'operation',
 	type: 'options',
 	noDataExpression: true,
 	displayOptions: { show: { resource: ['conditionalExecution'] } },
-	options: [],
-	default: '',
+	options: [
+		{
+			name: 'Approve Customers',
+			value: 'approveCustomers',
+			description:
+				'Report which customers of a scheduled campaign may receive it (one customer per item, sent in calls of up to 10,000)',
+			action: 'Approve customers of a scheduled campaign',
+		},
+		{
+			name: 'Get Triggered Settings',
+			value: 'getTriggeredSettings',
+			description: "Get the tenant's triggered conditional-execution settings (the secret is masked)",
+			action: 'Get triggered settings',
+		},
+		{
+			name: 'Send Triggered Approval',
+			value: 'sendTriggeredApproval',
+			description: 'Answer a triggered conditional-execution notification before its deadline',
+			action: 'Send a triggered approval',
+		},
+		{
+			name: 'Update Triggered Settings',
+			value: 'updateTriggeredSettings',
+			description: "Set the tenant's approval timeout and signing secret",
+			action: 'Update triggered settings',
+		},
+	],
+	default: 'approveCustomers',
 };
 
-export const conditionalExecution: ResourceModule = { operationProperty, operations: {} };
+export const conditionalExecution: ResourceModule = {
+	operationProperty,
+	operations: { approveCustomers, getTriggeredSettings, sendTriggeredApproval, updateTriggeredSettings },
+};

@@ -1,0 +1,93 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { RouteName } from '../../../shared/transport';
+import { optimoveRequest, pages } from '../../../shared/transport';
+import { readInteger, readNameList } from '../itemValues';
+import { perItem } from '../runner';
+import type { OperationModule } from '../types';
+import {
+	campaignIdField,
+	channelIdField,
+	customerAttributesField,
+	limitField,
+	outputModeField,
+	returnAllField,
+} from './fields';
+
+/** Rows asked per call: the largest `$top` Optimove's customer lists take. */
+export const PAGE_SIZE = 10_000;
+
+/** One of Optimove's paged customer lists of a campaign. */
+export interface CustomerListSpec {
+	route: RouteName;
+	/** Whether the list is per execution channel (ChannelID in the query). */
+	channel: boolean;
+	/** Whether the list can carry customer attributes. */
+	attributes: boolean;
+}
+
+/** Optimove answers attributes as a positional array (or delimited text) in the order asked. */
+export function namedAttributes(names: string[], values: unknown): IDataObject {
+	const list = Array.isArray(values) ? values : typeof values === 'string' ? values.split(';') : [];
+	const named: IDataObject = {};
+	names.forEach((name, i) => {
+		named[name] = (list[i] ?? null) as IDataObject[string];
+	});
+	return named;
+}
+
+function customerOf(row: IDataObject, campaignId: number, names: string[]): IDataObject {
+	const customer: IDataObject = { CampaignID: campaignId, ...row };
+	if (names.length > 0) customer.CustomerAttributes = namedAttributes(names, row.CustomerAttributes);
+	return customer;
+}
+
+function properties(spec: CustomerListSpec): INodeProperties[] {
+	return [
+		campaignIdField,
+		...(spec.channel ? [channelIdField] : []),
+		...(spec.attributes ? [customerAttributesField] : []),
+		returnAllField,
+		limitField,
+		outputModeField,
+	];
+}
+
+/** The operation reading one customer list: paged, with named attributes, per customer or per page. */
+export function customerListOperation(spec: CustomerListSpec): OperationModule {
+	return {
+		description: properties(spec),
+		async execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
+			return perItem(this, items, async (itemIndex) => {
+				const campaignId = readInteger(this, itemIndex, 'campaignId', 'Campaign ID');
+				const query: IDataObject = { CampaignID: campaignId };
+				if (spec.channel) query.ChannelID = readInteger(this, itemIndex, 'channelId', 'Channel');
+				const names = spec.attributes ? readNameList(this, itemIndex, 'customerAttributes', 'Customer Attributes') : [];
+				if (names.length > 0) {
+					query.CustomerAttributes = names.join(';');
+					query.CustomerAttributesDelimiter = ';';
+				}
+				const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
+				const limit = returnAll ? undefined : (this.getNodeParameter('limit', itemIndex, 50) as number);
+				const perPage = this.getNodeParameter('output', itemIndex, 'customers') === 'pages';
+
+				const fetchPage = async (top: number, skip: number) => {
+					const { body } = await optimoveRequest.call(this, {
+						route: spec.route,
+						query: { ...query, $top: top, $skip: skip },
+						itemIndex,
+					});
+					return (Array.isArray(body) ? body : []) as IDataObject[];
+				};
+				const out: IDataObject[] = [];
+				let page = 0;
+				for await (const rows of pages(fetchPage, { pageSize: PAGE_SIZE, limit })) {
+					const customers = rows.map((row) => customerOf(row, campaignId, names));
+					page++;
+					if (perPage) out.push({ CampaignID: campaignId, page, count: customers.length, customers });
+					else for (const customer of customers) out.push(customer);
+				}
+				return out;
+			});
+		},
+	};
+}

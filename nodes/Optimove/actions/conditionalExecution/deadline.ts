@@ -1,0 +1,63 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+/** Default time kept free before a deadline: an approval must be in Optimove's hands before it. */
+export const DEFAULT_SAFETY_MARGIN_MS = 5000;
+
+const NAIVE_UTC = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)$/;
+
+/**
+ * A deadline as epoch ms. Accepts epoch numbers (ms, or seconds when below 10^12), digit texts,
+ * ISO 8601 with a zone, and Optimove's naive `YYYY-MM-DD HH:MM:SS`, which is UTC.
+ * Empty means "no deadline"; anything else unreadable is an error message.
+ */
+export function parseDeadline(value: unknown): { at?: number; error?: string } {
+	if (value === undefined || value === null || (typeof value === 'string' && value.trim() === '')) return {};
+	let epoch = NaN;
+	if (typeof value === 'number' || (typeof value === 'string' && /^\s*\d+(\.\d+)?\s*$/.test(value))) {
+		const number = Number(value);
+		epoch = number < 1e12 ? number * 1000 : number;
+	} else if (typeof value === 'string') {
+		const text = value.trim();
+		const naive = NAIVE_UTC.exec(text);
+		epoch = Date.parse(naive ? `${naive[1]}T${naive[2]}Z` : text);
+	}
+	if (Number.isFinite(epoch)) return { at: epoch };
+	return {
+		error: `cannot read ${JSON.stringify(value)} as a time: use "YYYY-MM-DD HH:MM:SS" (UTC), ISO 8601 or epoch milliseconds`,
+	};
+}
+
+/**
+ * Why an approval must not be sent: it would reach Optimove at or after the deadline (the safety
+ * margin included). Undefined when it can go.
+ */
+export function lateReason(deadline: number, now: number, marginMs: number): string | undefined {
+	if (now + marginMs < deadline) return undefined;
+	const iso = new Date(deadline).toISOString();
+	const when =
+		now >= deadline
+			? `the deadline ${iso} passed ${now - deadline} ms ago`
+			: `the deadline ${iso} is only ${deadline - now} ms away, inside the safety margin of ${marginMs} ms`;
+	return `approval not sent: ${when}; Optimove counts unreported customers as rejected`;
+}
+
+/** The options every approval operation offers around its deadline. */
+export function deadlineOptions(deadlineName: string): INodeProperties[] {
+	return [
+		{
+			displayName: 'Safety Margin (Ms)',
+			name: 'safetyMarginMs',
+			type: 'number',
+			typeOptions: { minValue: 0 },
+			default: DEFAULT_SAFETY_MARGIN_MS,
+			description: `An approval is not sent when now plus this margin reaches the ${deadlineName}`,
+		},
+		{
+			displayName: 'Send Even If Late',
+			name: 'sendLate',
+			type: 'boolean',
+			default: false,
+			description: `Whether to send approvals even when the ${deadlineName} has passed or is inside the safety margin (Optimove will most likely ignore them)`,
+		},
+	];
+}

@@ -1,0 +1,76 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+import { optimoveRequest, runtime } from '../../../shared/transport';
+import { fieldError, readBoolean, readObject, readText } from '../itemValues';
+import { perItem } from '../runner';
+import { deadlineOptions, DEFAULT_SAFETY_MARGIN_MS, lateReason, parseDeadline } from './deadline';
+
+export const description: INodeProperties[] = [
+	{
+		displayName: 'Request UID',
+		name: 'requestUid',
+		type: 'string',
+		required: true,
+		default: '={{ $json.body.request_uid }}',
+		description: "The notification's request_uid",
+	},
+	{
+		displayName: 'Approved',
+		name: 'approved',
+		type: 'boolean',
+		default: true,
+		description:
+			'Whether Optimove may send the triggered campaign to this customer. Optimove honours the first answer only; a customer not answered before the deadline counts as rejected.',
+	},
+	{
+		displayName: 'Approval Deadline',
+		name: 'approvalDeadline',
+		type: 'string',
+		default: '={{ $json.approvalDeadline }}',
+		description:
+			"The notification's conditional_execution_approval_deadline (epoch ms or ISO 8601). An approval that would arrive later is not sent and the item fails. Empty: no check.",
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [
+			{
+				displayName: 'Additional Data (JSON)',
+				name: 'additionalData',
+				type: 'json',
+				default: '{}',
+				description: 'Sent to Optimove as additional_data',
+			},
+			...deadlineOptions('approval deadline'),
+		],
+	},
+];
+
+export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
+	return perItem(this, items, async (itemIndex) => {
+		const requestUid = readText(this, itemIndex, 'requestUid', 'Request UID');
+		const approved = readBoolean(this, itemIndex, 'approved', 'Approved');
+		const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
+		const additionalData = options.additionalData === undefined ? {} : readObject(this, itemIndex, 'options.additionalData', 'Additional Data');
+		const marginMs = Number(options.safetyMarginMs ?? DEFAULT_SAFETY_MARGIN_MS);
+		const { at, error } = parseDeadline(this.getNodeParameter('approvalDeadline', itemIndex, ''));
+		if (error) throw fieldError(this, itemIndex, 'Approval Deadline', error);
+		const deadline = options.sendLate === true ? undefined : at;
+		const now = runtime.now();
+		if (deadline !== undefined) {
+			const late = lateReason(deadline, now, marginMs);
+			if (late) throw new NodeOperationError(this.getNode(), `Item ${itemIndex}: ${late}`, { itemIndex });
+		}
+		const { status } = await optimoveRequest.call(this, {
+			route: 'sendWebhookApproval',
+			body: { timestamp: now, request_uid: requestUid, approved, additional_data: additionalData },
+			// Retries stop once they could no longer reach Optimove before the deadline.
+			deadline: deadline === undefined ? undefined : deadline - marginMs,
+			itemIndex,
+		});
+		return { requestUid, approved, sent: true, status };
+	});
+}

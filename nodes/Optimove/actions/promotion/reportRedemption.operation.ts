@@ -1,0 +1,48 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { runtime } from '../../../shared/transport';
+import { parseDeadline } from '../conditionalExecution/deadline';
+import { fieldError, readText } from '../itemValues';
+import { writeInBatches } from '../runner';
+
+/** Redemptions per call. */
+export const REDEMPTIONS_PER_CALL = 100;
+
+export const description: INodeProperties[] = [
+	{
+		displayName: 'Promotion ID',
+		name: 'promotionId',
+		type: 'string',
+		required: true,
+		default: '',
+	},
+	{
+		displayName: 'Customer ID',
+		name: 'customerId',
+		type: 'string',
+		required: true,
+		default: '={{ $json.CustomerID }}',
+		description: 'The customer who redeemed; numbers are sent as text',
+	},
+	{
+		displayName: 'Redeemed At',
+		name: 'timestamp',
+		type: 'string',
+		default: '',
+		description: 'When the reward was redeemed (ISO 8601, "YYYY-MM-DD HH:MM:SS" UTC or epoch). Empty: now.',
+	},
+];
+
+export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
+	return writeInBatches(this, items, {
+		size: REDEMPTIONS_PER_CALL,
+		read: (i) => {
+			const promotionId = readText(this, i, 'promotionId', 'Promotion ID');
+			const customerId = readText(this, i, 'customerId', 'Customer ID');
+			const { at, error } = parseDeadline(this.getNodeParameter('timestamp', i, ''));
+			if (error) throw fieldError(this, i, 'Redeemed At', error);
+			return { promotionId, customerId, timestamp: new Date(at ?? runtime.now()).toISOString() };
+		},
+		request: (redemptions) => ({ route: 'reportRedemption', body: redemptions }),
+		output: (r) => ({ ...r, reported: true }),
+	});
+}
