@@ -1,0 +1,102 @@
+import type { IDataObject, IHttpRequestOptions, INodeExecutionData } from 'n8n-workflow';
+import { RESOURCES } from '../../../nodes/Optimove/actions/router';
+import { resetLimiters } from '../../../nodes/shared/transport/limiter';
+import { useVirtualClock } from '../helpers/clock';
+import { REST_CREDENTIALS, TEST_NODE } from '../helpers/n8nContext';
+
+export const BASE = REST_CREDENTIALS.optimoveApi.baseUrl;
+export const PROMOTIONS = REST_CREDENTIALS.optimoveApi.promotionsBaseUrl;
+
+/** A request as the transport handed it to n8n's HTTP helper. */
+export interface SentRequest {
+	method: string;
+	path: string;
+	qs: IDataObject;
+	body: unknown;
+}
+
+export interface Reply {
+	statusCode: number;
+	body?: unknown;
+	headers?: Record<string, unknown>;
+}
+
+/** A parameter: a constant, or a function of the item (as an expression would be). */
+export type Param = unknown | ((item: IDataObject, itemIndex: number) => unknown);
+
+export interface RunOptions {
+	params: Record<string, Param>;
+	items?: INodeExecutionData[];
+	continueOnFail?: boolean;
+	/** Answers each request; default 200 with no body. */
+	reply?: (request: SentRequest, callNumber: number) => Reply;
+}
+
+export function itemsOf(rows: IDataObject[]): INodeExecutionData[] {
+	return rows.map((json) => ({ json }));
+}
+
+function lookup(params: Record<string, Param>, name: string): Param {
+	const [head, ...rest] = name.split('.');
+	let value: unknown = params[head];
+	for (const key of rest) value = value && typeof value === 'object' ? (value as IDataObject)[key] : undefined;
+	return value;
+}
+
+/**
+ * Runs one operation of the action node with `helpers.httpRequestWithAuthentication` mocked the
+ * way the transport calls it (`returnFullResponse`, `ignoreHttpStatusErrors`), on a virtual clock.
+ */
+export async function run(resource: string, operation: string, options: RunOptions) {
+	const items = options.items ?? [{ json: {} }];
+	const requests: SentRequest[] = [];
+	const http = jest.fn(async (_type: string, request: IHttpRequestOptions) => {
+		const sent: SentRequest = {
+			method: String(request.method),
+			path: request.url.replace(BASE, '').replace(PROMOTIONS, ''),
+			qs: (request.qs ?? {}) as IDataObject,
+			body: request.body,
+		};
+		requests.push(sent);
+		const reply = options.reply ? options.reply(sent, requests.length) : { statusCode: 200, body: '' };
+		return { headers: {}, ...reply };
+	});
+	const ctx = {
+		getNode: () => TEST_NODE,
+		getCredentials: async () => ({ ...REST_CREDENTIALS.optimoveApi }),
+		getInputData: () => items,
+		getNodeParameter: (name: string, itemIndex: number, fallback?: unknown) => {
+			const param = lookup(options.params, name);
+			const value = typeof param === 'function' ? (param as (i: IDataObject, n: number) => unknown)(items[itemIndex].json, itemIndex) : param;
+			return value === undefined ? fallback : value;
+		},
+		continueOnFail: () => options.continueOnFail ?? false,
+		helpers: { httpRequestWithAuthentication: http },
+	};
+	const output = await RESOURCES[resource].operations[operation].execute.call(ctx as never, items);
+	return { output, requests, http };
+}
+
+/** The error a run rejects with. */
+export async function failure(promise: Promise<unknown>): Promise<Error & { description?: string; context?: IDataObject }> {
+	try {
+		await promise;
+	} catch (error) {
+		return error as Error;
+	}
+	throw new Error('expected the operation to fail');
+}
+
+/** Fresh limiters and a virtual clock (limiter waits and back-off are instant) for every test. */
+export function useTestClock() {
+	const handle: { clock?: ReturnType<typeof useVirtualClock> } = {};
+	beforeEach(() => {
+		resetLimiters();
+		handle.clock = useVirtualClock();
+	});
+	afterEach(() => handle.clock?.restore());
+	return handle;
+}
+
+/** Virtual clock start used by every test: 2026-11-22 09:00:00 UTC. */
+export const NOW = Date.UTC(2026, 10, 22, 9, 0, 0);
