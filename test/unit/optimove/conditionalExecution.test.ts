@@ -280,6 +280,16 @@ describe('Conditional Execution: Send Triggered Approval', () => {
 		expect(output).toEqual([{ json: { requestUid: 'r-1', approved: true, sent: true, status: 200 }, pairedItem: { item: 0 } }]);
 	});
 
+	it('sends with the default margin when the deadline is the usual few seconds away', async () => {
+		// Optimove's default timeout is 5 s after the notification; n8n typically answers within 1 s.
+		const { requests, output } = await run('conditionalExecution', 'sendTriggeredApproval', {
+			params: params(),
+			items: itemsOf([{ body: { request_uid: 'r-usual' }, approvalDeadline: NOW + 4000 }]),
+		});
+		expect(requests).toHaveLength(1);
+		expect(output[0].json.sent).toBe(true);
+	});
+
 	it('does not send after the deadline; the override sends', async () => {
 		const items = itemsOf([{ body: { request_uid: 'r-2' }, approvalDeadline: NOW - 250 }]);
 		const late = await run('conditionalExecution', 'sendTriggeredApproval', { params: params(), items, continueOnFail: true });

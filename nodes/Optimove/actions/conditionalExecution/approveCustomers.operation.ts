@@ -59,7 +59,7 @@ export const description: INodeProperties[] = [
 					{ name: 'Summary per Campaign', value: 'summary', description: 'One item per campaign: approved, rejected, calls' },
 				],
 			},
-			...deadlineOptions('clearance time'),
+			...deadlineOptions('clearance'),
 		],
 	},
 ];
@@ -83,7 +83,7 @@ function readApproval(ctx: IExecuteFunctions, itemIndex: number): Approval {
 	const customerId = readText(ctx, itemIndex, 'customerId', 'Customer ID');
 	const approved = readBoolean(ctx, itemIndex, 'approved', 'Approved');
 	const options = ctx.getNodeParameter('options', itemIndex, {}) as IDataObject;
-	const marginMs = Number(options.safetyMarginMs ?? DEFAULT_SAFETY_MARGIN_MS);
+	const marginMs = Number(options.safetyMarginMs ?? DEFAULT_SAFETY_MARGIN_MS.clearance);
 	const { at, error } = parseDeadline(ctx.getNodeParameter('clearanceRequiredBy', itemIndex, ''));
 	if (error) throw fieldError(ctx, itemIndex, 'Clearance Required By', error);
 	const deadline = options.sendLate === true ? undefined : at;

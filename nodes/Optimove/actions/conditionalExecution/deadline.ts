@@ -1,7 +1,16 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-/** Default time kept free before a deadline: an approval must be in Optimove's hands before it. */
-export const DEFAULT_SAFETY_MARGIN_MS = 5000;
+/**
+ * Default time kept free before a deadline: an approval must be in Optimove's hands before it.
+ * A scheduled clearance is minutes away; a triggered deadline is ~5 s after the notification.
+ */
+export const DEFAULT_SAFETY_MARGIN_MS = { clearance: 5000, triggered: 200 } as const;
+export type DeadlineKind = keyof typeof DEFAULT_SAFETY_MARGIN_MS;
+
+const DEADLINE_NAMES: Record<DeadlineKind, string> = {
+	clearance: 'clearance time',
+	triggered: 'approval deadline',
+};
 
 const NAIVE_UTC = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)$/;
 
@@ -42,14 +51,15 @@ export function lateReason(deadline: number, now: number, marginMs: number): str
 }
 
 /** The options every approval operation offers around its deadline. */
-export function deadlineOptions(deadlineName: string): INodeProperties[] {
+export function deadlineOptions(kind: DeadlineKind): INodeProperties[] {
+	const deadlineName = DEADLINE_NAMES[kind];
 	return [
 		{
 			displayName: 'Safety Margin (Ms)',
 			name: 'safetyMarginMs',
 			type: 'number',
 			typeOptions: { minValue: 0 },
-			default: DEFAULT_SAFETY_MARGIN_MS,
+			default: DEFAULT_SAFETY_MARGIN_MS[kind],
 			description: `An approval is not sent when now plus this margin reaches the ${deadlineName}`,
 		},
 		{

@@ -44,7 +44,7 @@ export const description: INodeProperties[] = [
 				default: '{}',
 				description: 'Sent to Optimove as additional_data',
 			},
-			...deadlineOptions('approval deadline'),
+			...deadlineOptions('triggered'),
 		],
 	},
 ];
@@ -55,7 +55,7 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		const approved = readBoolean(this, itemIndex, 'approved', 'Approved');
 		const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 		const additionalData = options.additionalData === undefined ? {} : readObject(this, itemIndex, 'options.additionalData', 'Additional Data');
-		const marginMs = Number(options.safetyMarginMs ?? DEFAULT_SAFETY_MARGIN_MS);
+		const marginMs = Number(options.safetyMarginMs ?? DEFAULT_SAFETY_MARGIN_MS.triggered);
 		const { at, error } = parseDeadline(this.getNodeParameter('approvalDeadline', itemIndex, ''));
 		if (error) throw fieldError(this, itemIndex, 'Approval Deadline', error);
 		const deadline = options.sendLate === true ? undefined : at;
