@@ -238,6 +238,61 @@ describe('Conditional Execution: Approve Customers', () => {
 	});
 });
 
+describe('Conditional Execution: Approve Customers from customer lists (page mode)', () => {
+	const listParams = (extra: Record<string, unknown> = {}) => ({
+		input: 'list',
+		customersField: 'customers',
+		campaignId: (item: IDataObject) => item.CampaignID,
+		approved: true,
+		clearanceRequiredBy: '',
+		options: {},
+		...extra,
+	});
+	const page = (n: number, from = 0) =>
+		Array.from({ length: n }, (_, k) => ({ CustomerID: `C${from + k + 1}`, approved: (from + k) % 4 !== 0 }));
+
+	it('sends each list in calls of at most 10 000, with per-entry flags, one output per input item', async () => {
+		const { output, requests } = await run('conditionalExecution', 'approveCustomers', {
+			params: listParams(),
+			items: itemsOf([
+				{ CampaignID: 1359, customers: page(10_001) },
+				{ CampaignID: 1359, customers: ['X1', 42] },
+			]),
+		});
+		expect(bodies(requests).map((b) => b.PromosUpdated.length)).toEqual([10_000, 1, 2]);
+		expect(bodies(requests)[0].PromosUpdated[0]).toEqual({ CustomerID: 'C1', Status: false });
+		expect(bodies(requests)[2].PromosUpdated).toEqual([
+			{ CustomerID: 'X1', Status: true },
+			{ CustomerID: '42', Status: true },
+		]);
+		expect(output).toEqual([
+			{ json: { campaignId: 1359, approved: 7500, rejected: 2501, calls: 2, sent: true }, pairedItem: { item: 0 } },
+			{ json: { campaignId: 1359, approved: 2, rejected: 0, calls: 1, sent: true }, pairedItem: { item: 1 } },
+		]);
+	});
+
+	it('refuses a list entry it cannot read, naming the item and position, and sends nothing of that item', async () => {
+		const { output, requests } = await run('conditionalExecution', 'approveCustomers', {
+			params: listParams(),
+			items: itemsOf([{ CampaignID: 1359, customers: [{ CustomerID: 'C1' }, { CustomerID: 'C2', approved: 'yes' }] }, { CampaignID: 1359 }]),
+			continueOnFail: true,
+		});
+		expect(requests).toHaveLength(0);
+		expect(output[0].json.error).toBe('Item 0: customers[1] has "approved" "yes": use true or false');
+		expect(output[1].json.error).toMatch(/^Item 1: field "customers" must hold a list of customers/);
+	});
+
+	it('does not send a list after the clearance time', async () => {
+		const { output, requests } = await run('conditionalExecution', 'approveCustomers', {
+			params: listParams({ clearanceRequiredBy: '2026-11-22 08:59:00' }),
+			items: itemsOf([{ CampaignID: 1359, customers: page(3) }]),
+			continueOnFail: true,
+		});
+		expect(requests).toHaveLength(0);
+		expect(output[0].json.error).toMatch(/approval not sent: the deadline 2026-11-22T08:59:00.000Z passed 60000 ms ago/);
+	});
+});
+
 describe('deadline parsing', () => {
 	it.each([
 		['2026-11-22 09:30:00', Date.UTC(2026, 10, 22, 9, 30)],

@@ -3,12 +3,41 @@ import { NodeOperationError } from 'n8n-workflow';
 import { optimoveRequest, runtime } from '../../../shared/transport';
 import { fieldError, readBoolean, readInteger, readText } from '../itemValues';
 import { inBatches, prepareItems } from '../runner';
+import { approveCustomerLists } from './approveCustomerLists';
 import { deadlineOptions, DEFAULT_SAFETY_MARGIN_MS, lateReason, parseDeadline } from './deadline';
 
 /** Optimove takes at most this many customers per UpdateCustomerPromotionStatus call. */
 export const APPROVALS_PER_CALL = 10_000;
 
 export const description: INodeProperties[] = [
+	{
+		displayName: 'Input',
+		name: 'input',
+		type: 'options',
+		default: 'item',
+		options: [
+			{
+				name: 'One Customer per Item',
+				value: 'item',
+				description: 'Each input item reports one customer (e.g. after Get Processed Customers, one item per customer)',
+			},
+			{
+				name: 'Customer List per Item',
+				value: 'list',
+				description:
+					'Each input item carries a list of customers (e.g. a page from Get Processed Customers, scrubbed by a Code node): fastest for very large campaigns',
+			},
+		],
+	},
+	{
+		displayName: 'Customers Field Name',
+		name: 'customersField',
+		type: 'string',
+		default: 'customers',
+		displayOptions: { show: { input: ['list'] } },
+		description:
+			'The item field holding the list. Entries are customer IDs, or objects with CustomerID and an optional boolean "approved" (or "Approved") that overrides the Approved switch.',
+	},
 	{
 		displayName: 'Campaign ID',
 		name: 'campaignId',
@@ -23,6 +52,7 @@ export const description: INodeProperties[] = [
 		type: 'string',
 		required: true,
 		default: '={{ $json.CustomerID }}',
+		displayOptions: { show: { input: ['item'] } },
 		description: 'The customer to report; numbers are sent as text',
 	},
 	{
@@ -117,6 +147,9 @@ function summarise(results: INodeExecutionData[]): INodeExecutionData[] {
 }
 
 export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
+	if (this.getNodeParameter('input', 0, 'item') === 'list') {
+		return approveCustomerLists.call(this, items, APPROVALS_PER_CALL, optimoveTimestamp);
+	}
 	const prepared = prepareItems(items, (itemIndex) => readApproval(this, itemIndex));
 	const byItem = new Map<number, Approval>();
 	for (const p of prepared) if ('entry' in p) byItem.set(p.itemIndex, p.entry);

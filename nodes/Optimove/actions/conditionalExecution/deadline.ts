@@ -53,13 +53,14 @@ export function lateReason(deadline: number, now: number, marginMs: number): str
 /** The options every approval operation offers around its deadline. */
 export function deadlineOptions(kind: DeadlineKind): INodeProperties[] {
 	const deadlineName = DEADLINE_NAMES[kind];
+	const defaultMarginMs: number = DEFAULT_SAFETY_MARGIN_MS[kind];
 	return [
 		{
 			displayName: 'Safety Margin (Ms)',
 			name: 'safetyMarginMs',
 			type: 'number',
 			typeOptions: { minValue: 0 },
-			default: DEFAULT_SAFETY_MARGIN_MS[kind],
+			default: defaultMarginMs,
 			description: `An approval is not sent when now plus this margin reaches the ${deadlineName}`,
 		},
 		{

@@ -1,0 +1,88 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+import { chunk, optimoveRequest, runtime } from '../../../shared/transport';
+import { fieldError, readBoolean, readInteger } from '../itemValues';
+import { perItem } from '../runner';
+import { DEFAULT_SAFETY_MARGIN_MS, lateReason, parseDeadline } from './deadline';
+
+interface PromoUpdate {
+	CustomerID: string;
+	Status: boolean;
+}
+
+/** One list entry: an ID, or an object with CustomerID and an optional approved flag. */
+function toUpdate(entry: unknown, approvedByDefault: boolean): PromoUpdate | string {
+	if (typeof entry === 'string' && entry.trim() !== '') return { CustomerID: entry.trim(), Status: approvedByDefault };
+	if (typeof entry === 'number' && Number.isFinite(entry)) return { CustomerID: String(entry), Status: approvedByDefault };
+	if (!entry || typeof entry !== 'object' || Array.isArray(entry)) return 'is not a customer ID or an object with CustomerID';
+	const record = entry as IDataObject;
+	const id = record.CustomerID ?? record.customerId ?? record.CustomerId;
+	if (!(typeof id === 'string' && id.trim() !== '') && !(typeof id === 'number' && Number.isFinite(id))) {
+		return 'has no CustomerID (text or number)';
+	}
+	const flag = record.approved ?? record.Approved;
+	if (flag !== undefined && typeof flag !== 'boolean') return `has "approved" ${JSON.stringify(flag)}: use true or false`;
+	return { CustomerID: String(id).trim(), Status: flag === undefined ? approvedByDefault : flag };
+}
+
+/**
+ * Approve Customers with a customer list per item: one item per page of a large campaign, so no
+ * per-customer item or expression is needed. Lists are sent in calls of at most `perCall`.
+ */
+export async function approveCustomerLists(
+	this: IExecuteFunctions,
+	items: INodeExecutionData[],
+	perCall: number,
+	timestamp: (epochMs: number) => string,
+): Promise<INodeExecutionData[]> {
+	return perItem(this, items, async (itemIndex) => {
+		const campaignId = readInteger(this, itemIndex, 'campaignId', 'Campaign ID');
+		const approvedByDefault = readBoolean(this, itemIndex, 'approved', 'Approved');
+		const field = String(this.getNodeParameter('customersField', itemIndex, 'customers'));
+		const list = items[itemIndex].json[field];
+		if (!Array.isArray(list)) {
+			throw fieldError(this, itemIndex, `field "${field}"`, 'must hold a list of customers: set Customers Field Name to the field with the list');
+		}
+		const updates: PromoUpdate[] = [];
+		list.forEach((entry, position) => {
+			const update = toUpdate(entry, approvedByDefault);
+			if (typeof update === 'string') throw fieldError(this, itemIndex, `${field}[${position}]`, update);
+			updates.push(update);
+		});
+
+		const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
+		const marginMs = Number(options.safetyMarginMs ?? DEFAULT_SAFETY_MARGIN_MS.clearance);
+		const { at, error } = parseDeadline(this.getNodeParameter('clearanceRequiredBy', itemIndex, ''));
+		if (error) throw fieldError(this, itemIndex, 'Clearance Required By', error);
+		const deadline = options.sendLate === true ? undefined : at;
+
+		const calls = chunk(updates, perCall);
+		for (let call = 0; call < calls.length; call++) {
+			const now = runtime.now();
+			const late = deadline === undefined ? undefined : lateReason(deadline, now, marginMs);
+			const accepted = call * perCall;
+			if (late) {
+				throw new NodeOperationError(this.getNode(), `Item ${itemIndex}: ${late}`, {
+					itemIndex,
+					description: `${accepted} of ${updates.length} customers of this item were reported before the deadline.`,
+				});
+			}
+			try {
+				await optimoveRequest.call(this, {
+					route: 'updateCustomerPromotionStatus',
+					body: { TimeStamp: timestamp(now), CampaignID: campaignId, PromosUpdated: calls[call] },
+					deadline: deadline === undefined ? undefined : deadline - marginMs,
+					itemIndex,
+				});
+			} catch (failure) {
+				const error = failure as NodeOperationError;
+				error.description = [error.description, `${accepted} of ${updates.length} customers of this item were accepted before this call failed.`]
+					.filter(Boolean)
+					.join(' ');
+				throw error;
+			}
+		}
+		const approved = updates.filter((u) => u.Status).length;
+		return { campaignId, approved, rejected: updates.length - approved, calls: calls.length, sent: true };
+	});
+}
