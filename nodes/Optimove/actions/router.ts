@@ -24,22 +24,28 @@ export const RESOURCES: Record<string, ResourceModule> = {
 	webhook,
 };
 
-export const RESOURCE_OPTIONS = [
-	{ name: 'Account', value: 'account' },
-	{ name: 'Campaign', value: 'campaign' },
-	{ name: 'Channel', value: 'channel' },
-	{ name: 'Conditional Execution', value: 'conditionalExecution' },
-	{ name: 'Customer', value: 'customer' },
-	{ name: 'Event', value: 'event' },
-	{ name: 'Event Listener', value: 'eventListener' },
-	{ name: 'Promotion', value: 'promotion' },
-	{ name: 'Webhook', value: 'webhook' },
-];
+const RESOURCE_NAMES: Record<string, string> = {
+	account: 'Account',
+	campaign: 'Campaign',
+	channel: 'Channel',
+	conditionalExecution: 'Conditional Execution',
+	customer: 'Customer',
+	event: 'Event',
+	eventListener: 'Event Listener',
+	promotion: 'Promotion',
+	webhook: 'Webhook',
+};
+
+/** Only resources with operations are offered: n8n fails to load a node with an empty options list. */
+const AVAILABLE = Object.keys(RESOURCES).filter((resource) => Object.keys(RESOURCES[resource].operations).length > 0);
+
+export const RESOURCE_OPTIONS = AVAILABLE.map((value) => ({ name: RESOURCE_NAMES[value], value }));
 
 /** Shows each operation's fields only for its resource and operation. */
 export function resourceProperties(): INodeProperties[] {
 	const properties: INodeProperties[] = [];
-	for (const [resource, module] of Object.entries(RESOURCES)) {
+	for (const resource of AVAILABLE) {
+		const module = RESOURCES[resource];
 		properties.push(module.operationProperty);
 		for (const [operation, op] of Object.entries(module.operations)) {
 			for (const property of op.description) {
