@@ -168,8 +168,9 @@ export async function startN8n(options = {}) {
 	const cookies = new Map();
 	const browserId = 'optimove-e2e-browser';
 
-	async function rest(method, urlPath, body) {
-		const res = await fetch(`${baseUrl}/rest${urlPath}`, {
+	/** A call with the signed-in owner's cookie (the editor's internal API). */
+	async function rest(method, urlPath, body, { prefix = '/rest' } = {}) {
+		const res = await fetch(`${baseUrl}${prefix}${urlPath}`, {
 			method,
 			headers: {
 				'content-type': 'application/json',
@@ -234,6 +235,9 @@ export async function startN8n(options = {}) {
 		api,
 		rest,
 		logs: () => logText,
+		/** What the editor loads: every node type and credential type n8n registered. */
+		nodeTypes: () => rest('GET', '/types/nodes.json', undefined, { prefix: '' }),
+		credentialTypes: () => rest('GET', '/types/credentials.json', undefined, { prefix: '' }),
 		webhookUrl: (webhookPath) => `${baseUrl}/webhook/${webhookPath}`,
 		async createCredential({ name, type, data }) {
 			return (await api('POST', '/credentials', { name, type, data })).id;

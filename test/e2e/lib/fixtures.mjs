@@ -1,0 +1,87 @@
+// Credentials and workflow building blocks shared by the e2e suites, benchmarks and `npm start`.
+export const SANDBOX_API_KEY = 'sandbox-api-key';
+
+/** Creates the package's credentials in n8n, pointing at the sandbox. Returns `{ name: {id, name} }`. */
+export async function createCredentials(n8n, sandbox, overrides = {}) {
+	const config = sandbox.getConfig?.() ?? {};
+	const specs = {
+		optimoveApi: {
+			name: 'Optimove (sandbox)',
+			type: 'optimoveApi',
+			data: {
+				baseUrl: sandbox.url,
+				apiKey: SANDBOX_API_KEY,
+				webhookSecret: config.webhookSecret ?? 'sandbox-webhook-secret',
+				promotionsBaseUrl: `${sandbox.url}/promotions`,
+				restRateLimit: 50,
+				realtimeRateLimit: 0,
+				...overrides.optimoveApi,
+			},
+		},
+		wrongKey: {
+			name: 'Optimove (wrong key)',
+			type: 'optimoveApi',
+			data: { baseUrl: sandbox.url, apiKey: 'not-the-right-key', webhookSecret: '', promotionsBaseUrl: '', restRateLimit: 50, realtimeRateLimit: 0 },
+		},
+		optimoveEventsApi: {
+			name: 'Optimove events (sandbox)',
+			type: 'optimoveEventsApi',
+			data: {
+				endpointUrl: `${sandbox.url}/reportServer`,
+				tenantId: config.tenantId ?? 1234,
+				eventsToken: config.eventsToken ?? 'sandbox-events-token',
+				...overrides.optimoveEventsApi,
+			},
+		},
+	};
+	const out = {};
+	for (const [key, spec] of Object.entries(specs)) out[key] = { id: await n8n.createCredential(spec), name: spec.name, type: spec.type };
+	return out;
+}
+
+let counter = 0;
+/** A node of a workflow; `credential` is one entry of createCredentials(). */
+export function node(name, type, parameters, { credential, typeVersion = 1, webhookId, position, extra = {} } = {}) {
+	counter++;
+	return {
+		id: `node-${counter}`,
+		name,
+		type,
+		typeVersion,
+		position: position ?? [counter * 220, 0],
+		parameters,
+		...(webhookId ? { webhookId } : {}),
+		...(credential ? { credentials: { [credential.type]: { id: credential.id, name: credential.name } } } : {}),
+		...extra,
+	};
+}
+
+/** n8n's Webhook node answering with the last node's items (all entries). */
+export function webhookNode(pathName, { responseMode = 'lastNode' } = {}) {
+	return node('Webhook', 'n8n-nodes-base.webhook', { httpMethod: 'POST', path: pathName, responseMode, responseData: 'allEntries', options: {} }, { typeVersion: 2, webhookId: pathName });
+}
+
+/** Connections for a straight chain of node names. */
+export function chain(...names) {
+	const connections = {};
+	for (let i = 0; i < names.length - 1; i++) connections[names[i]] = { main: [[{ node: names[i + 1], type: 'main', index: 0 }]] };
+	return connections;
+}
+
+export async function postJson(url, body) {
+	const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+	const text = await res.text();
+	let json;
+	try {
+		json = JSON.parse(text);
+	} catch {
+		json = text;
+	}
+	return { status: res.status, body: json };
+}
+
+/** The error message of the last node run that failed in an execution (includeData). */
+export function executionError(execution) {
+	const error = execution?.data?.resultData?.error;
+	return error ? { message: error.message, description: error.description } : undefined;
+}
