@@ -1,0 +1,87 @@
+import { timingSafeEqual } from 'crypto';
+import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+import { verifySignature } from '../shared/signature';
+import { runtime } from '../shared/transport';
+import type { Scope } from './listenerLifecycle';
+import { normalizeListenerEvent, normalizeTriggeredNotification } from './normalize';
+import type { SignatureStatus } from './normalize';
+
+export const SIGNATURE_HEADERS = ['optimove-signature-content', 'x-optimove-signature-content'];
+
+const NO_SECRET_NOTE =
+	'No Webhook Signing Secret on the Optimove API credential: this notification was NOT verified. Add the secret to reject forged requests.';
+
+/** Answers the request ourselves and starts no execution. */
+function reject(ctx: IWebhookFunctions, status: number, message: string): IWebhookResponseData {
+	ctx.getResponseObject().status(status).json({ message });
+	return { noWebhookResponse: true };
+}
+
+function sameToken(given: unknown, expected: string | undefined): boolean {
+	if (typeof given !== 'string' || !expected) return false;
+	const a = Buffer.from(given);
+	const b = Buffer.from(expected);
+	return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/** The token in the URL must be one this node registered (production or test). */
+function hasValidToken(ctx: IWebhookFunctions): boolean {
+	const data = ctx.getWorkflowStaticData('node') as { production?: Scope; test?: Scope };
+	const given = (ctx.getQueryData() as IDataObject).token;
+	return sameToken(given, data.production?.token) || sameToken(given, data.test?.token);
+}
+
+function parseBody(raw: Buffer | undefined): { payload?: IDataObject; error?: string } {
+	if (!raw || raw.length === 0) return { error: 'Empty body: Optimove sends a JSON object' };
+	try {
+		const parsed = JSON.parse(raw.toString('utf8')) as unknown;
+		if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) return { error: 'The body must be a JSON object' };
+		return { payload: parsed as IDataObject };
+	} catch {
+		return { error: 'Malformed JSON body' };
+	}
+}
+
+function signatureHeader(ctx: IWebhookFunctions): unknown {
+	const headers = ctx.getHeaderData() as IDataObject;
+	for (const name of SIGNATURE_HEADERS) if (headers[name] !== undefined) return headers[name];
+	return undefined;
+}
+
+/**
+ * One Optimove request: token check, then (triggered) signature over the exact raw bytes and the
+ * optional replay window, then JSON; a rejection answers 400/401 and starts no execution.
+ */
+export async function handleRequest(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+	if (!hasValidToken(this)) return reject(this, 401, 'Unauthorized: missing or wrong listener token');
+	const source = this.getNodeParameter('source') as string;
+	const raw = this.getRequestObject().rawBody as Buffer | undefined;
+	const now = runtime.now();
+
+	if (source !== 'triggeredConditionalExecution') {
+		const { payload, error } = parseBody(raw);
+		if (!payload) return reject(this, 400, error as string);
+		return { workflowData: [[{ json: normalizeListenerEvent(payload, now) }]], webhookResponse: { received: true } };
+	}
+
+	const credentials = await this.getCredentials('optimoveApi');
+	const secret = typeof credentials.webhookSecret === 'string' ? credentials.webhookSecret : '';
+	let signature: SignatureStatus = { verified: false, note: NO_SECRET_NOTE };
+	if (secret) {
+		if (!verifySignature(raw, signatureHeader(this), secret)) return reject(this, 401, 'Unauthorized: missing or invalid signature');
+		signature = { verified: true };
+	}
+	const { payload, error } = parseBody(raw);
+	if (!payload) return reject(this, 400, error as string);
+	const maxAgeSeconds = Number((this.getNodeParameter('options', {}) as IDataObject).maxAgeSeconds ?? 0);
+	if (maxAgeSeconds > 0) {
+		const sent = Number(payload.timestamp);
+		if (!Number.isFinite(sent) || Math.abs(now - sent) > maxAgeSeconds * 1000) {
+			return reject(this, 401, `Unauthorized: notification timestamp outside the ${maxAgeSeconds} s replay window`);
+		}
+	}
+	return {
+		workflowData: [[{ json: normalizeTriggeredNotification(payload, now, signature) }]],
+		webhookResponse: { received: true },
+	};
+}

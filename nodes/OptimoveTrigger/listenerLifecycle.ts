@@ -1,0 +1,184 @@
+import { randomBytes } from 'crypto';
+import type { IDataObject, IHookFunctions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+import {
+	describeSlot,
+	EVENT_TYPE_BY_ID,
+	findSlot,
+	registeredListeners,
+	registerListener,
+	slotKey,
+	unregisterListener,
+	urlBase,
+} from '../shared/listeners';
+import type { Registration, Slot } from '../shared/listeners';
+
+/**
+ * Static data of one trigger node. Production and test ("listen for test event") registrations
+ * are kept apart: they use different URLs and tokens.
+ */
+export interface Scope {
+	token?: string;
+	slots?: Slot[];
+	webhookId?: string;
+}
+
+export function scopeName(ctx: IHookFunctions): 'test' | 'production' {
+	return ctx.getMode() === 'manual' ? 'test' : 'production';
+}
+
+export function scopeOf(ctx: IHookFunctions): Scope {
+	const data = ctx.getWorkflowStaticData('node') as IDataObject;
+	const name = scopeName(ctx);
+	if (!data[name] || typeof data[name] !== 'object') data[name] = {};
+	return data[name] as Scope;
+}
+
+/** The token that makes the registered URL unguessable; kept across re-creates. */
+export function ensureToken(scope: Scope): string {
+	if (!scope.token) scope.token = randomBytes(32).toString('hex');
+	return scope.token;
+}
+
+export function tokenUrl(webhookUrl: string, token: string): string {
+	return `${webhookUrl}${webhookUrl.includes('?') ? '&' : '?'}token=${token}`;
+}
+
+/** The slots the node's parameters select; type 5 never takes a channel. */
+export function selectedSlots(ctx: IHookFunctions): Slot[] {
+	const events = (ctx.getNodeParameter('events', []) as Array<number | string>).map(Number);
+	const channelParam = ctx.getNodeParameter('channelId', '') as unknown;
+	const channel = channelParam === '' || channelParam === null || channelParam === undefined ? null : Number(channelParam);
+	if (events.length === 0) {
+		throw new NodeOperationError(ctx.getNode(), 'Select at least one event to listen to');
+	}
+	return events.map((eventTypeId) => {
+		const type = EVENT_TYPE_BY_ID.get(eventTypeId);
+		if (!type) throw new NodeOperationError(ctx.getNode(), `Unknown Optimove event type ${eventTypeId}`);
+		if (type.channel === 'required' && (channel === null || !Number.isFinite(channel))) {
+			throw new NodeOperationError(ctx.getNode(), `${type.name} (type ${type.id}) is registered per channel: choose a Channel`, {
+				description: 'Optimove sends this event per execution channel. Pick the channel in the Channel field.',
+			});
+		}
+		return { eventTypeId, channelId: type.channel === 'none' ? null : channel };
+	});
+}
+
+function uniqueSlots(slots: Slot[]): Slot[] {
+	const seen = new Map<string, Slot>();
+	for (const slot of slots) seen.set(slotKey(slot), slot);
+	return [...seen.values()];
+}
+
+export async function listenersExist(ctx: IHookFunctions): Promise<boolean> {
+	const scope = scopeOf(ctx);
+	if (!scope.token) return false;
+	const url = tokenUrl(ctx.getNodeWebhookUrl('default') as string, scope.token);
+	const registered = await registeredListeners(ctx);
+	return selectedSlots(ctx).every((slot) => findSlot(registered, slot)?.url === url);
+}
+
+function conflictError(ctx: IHookFunctions, conflicts: Registration[], ownProductionBase: string | undefined): NodeOperationError {
+	const lines = conflicts.map((c) => `${describeSlot(c)} → ${c.url}`);
+	const heldByProduction = ownProductionBase !== undefined && conflicts.every((c) => urlBase(c.url) === ownProductionBase);
+	if (heldByProduction) {
+		return new NodeOperationError(
+			ctx.getNode(),
+			`This workflow is published and Optimove's listener slot points at its production URL: ${lines.join('; ')}`,
+			{
+				description:
+					'Optimove keeps one URL per event type and channel, so listening for a test event would take the slot away from the published workflow. Unpublish the workflow to test it, or test against the sandbox.',
+			},
+		);
+	}
+	return new NodeOperationError(ctx.getNode(), `Optimove's listener slot is held by another URL: ${lines.join('; ')}`, {
+		description:
+			'Optimove keeps one URL per event type and channel, and this one belongs to another system or workflow. If it is stale, remove it (Optimove node → Event Listener → Unregister); to take it over, switch on "Replace Existing Listeners" (the other system then stops receiving these events).',
+	});
+}
+
+/**
+ * Registers this workflow's URL for every selected slot that does not hold it yet. Refuses slots
+ * held by a foreign URL unless replacing is allowed; on a failure, undoes what it changed.
+ */
+export async function createListeners(ctx: IHookFunctions): Promise<boolean> {
+	const scope = scopeOf(ctx);
+	const webhookUrl = ctx.getNodeWebhookUrl('default') as string;
+	const url = tokenUrl(webhookUrl, ensureToken(scope));
+	const ownBase = urlBase(webhookUrl);
+	const replace = ctx.getNodeParameter('replaceExisting', false) as boolean;
+	const slots = selectedSlots(ctx);
+	const registered = await registeredListeners(ctx);
+
+	const todo: Array<{ slot: Slot; previous?: Registration }> = [];
+	const conflicts: Registration[] = [];
+	for (const slot of slots) {
+		const current = findSlot(registered, slot);
+		if (current?.url === url) continue;
+		if (current && urlBase(current.url) !== ownBase) {
+			if (!replace) conflicts.push(current);
+			else ctx.logger.warn(`Optimove Trigger: replacing ${current.url} in ${describeSlot(slot)} as "Replace Existing Listeners" allows`);
+		}
+		todo.push({ slot, previous: current });
+	}
+	if (conflicts.length > 0) {
+		const productionBase = scopeName(ctx) === 'test' ? urlBase(webhookUrl.replace('/webhook-test/', '/webhook/')) : undefined;
+		throw conflictError(ctx, conflicts, productionBase);
+	}
+
+	const done: Array<{ slot: Slot; previous?: Registration }> = [];
+	for (const step of todo) {
+		try {
+			await registerListener(ctx, { ...step.slot, url });
+			done.push(step);
+		} catch (error) {
+			const undone = await rollBack(ctx, done);
+			throw new NodeOperationError(ctx.getNode(), `Registering ${describeSlot(step.slot)} failed: ${(error as Error).message}`, {
+				description: `${undone} registration(s) made before it were rolled back, so Optimove is as it was. ${(error as { description?: string }).description ?? ''}`.trim(),
+			});
+		}
+	}
+	scope.slots = uniqueSlots([...(scope.slots ?? []), ...slots]);
+	if (done.length > 0) ctx.logger.info(`Optimove Trigger: registered ${done.map((d) => describeSlot(d.slot)).join(', ')}`);
+	return true;
+}
+
+/** Restores each slot to what it held before (a replaced foreign URL) or unregisters it. */
+async function rollBack(ctx: IHookFunctions, done: Array<{ slot: Slot; previous?: Registration }>): Promise<number> {
+	let undone = 0;
+	for (const { slot, previous } of done.reverse()) {
+		try {
+			if (previous) await registerListener(ctx, previous);
+			else await unregisterListener(ctx, slot);
+			undone++;
+		} catch (error) {
+			ctx.logger.error(`Optimove Trigger: could not roll back ${describeSlot(slot)}: ${(error as Error).message}`);
+		}
+	}
+	return undone;
+}
+
+/** Unregisters the slots that hold this workflow's URL; foreign ones are left untouched. */
+export async function deleteListeners(ctx: IHookFunctions): Promise<boolean> {
+	const scope = scopeOf(ctx);
+	const ownBase = urlBase(ctx.getNodeWebhookUrl('default') as string);
+	let selected: Slot[] = [];
+	try {
+		selected = selectedSlots(ctx);
+	} catch (error) {
+		ctx.logger.warn(`Optimove Trigger: unregistering only the recorded slots: ${(error as Error).message}`);
+	}
+	const slots = uniqueSlots([...(scope.slots ?? []), ...selected]);
+	const registered = await registeredListeners(ctx);
+	for (const slot of slots) {
+		const current = findSlot(registered, slot);
+		if (!current) continue;
+		if (urlBase(current.url) !== ownBase) {
+			ctx.logger.info(`Optimove Trigger: ${describeSlot(slot)} now points at ${current.url}; left untouched`);
+			continue;
+		}
+		await unregisterListener(ctx, slot);
+	}
+	scope.slots = [];
+	return true;
+}
