@@ -48,7 +48,6 @@ function installPackage(userFolder) {
 	rmSync(target, { recursive: true, force: true });
 	mkdirSync(target, { recursive: true });
 	const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
-	if (process.env.E2E_DEV_SKIP_MISSING) pkg.n8n.nodes = pkg.n8n.nodes.filter((f) => existsSync(path.join(ROOT, f)));
 	for (const file of [...pkg.n8n.nodes, ...pkg.n8n.credentials]) {
 		if (!existsSync(path.join(ROOT, file))) throw new Error(`${file} is missing: run npm run build first`);
 	}
