@@ -1,0 +1,97 @@
+import type { IDataObject, IHttpRequestOptions } from 'n8n-workflow';
+import { TEST_NODE, REST_CREDENTIALS } from '../helpers/n8nContext';
+
+interface Listener {
+	EventTypeID: number;
+	ChannelID: number | null;
+	ListenerURL: string;
+}
+
+/**
+ * Optimove's listener and webhook endpoints as the transport sees them (one URL per slot), so
+ * lifecycle tests assert on the state Optimove ends up in, not on call sequences.
+ */
+export class FakeOptimove {
+	listeners: Listener[] = [];
+
+	webhooks: Array<{ id: string; url: string }> = [];
+
+	settings: IDataObject = {};
+
+	calls: string[] = [];
+
+	/** RegisterEventListener for this event type answers 400 (not retried). */
+	failRegisterFor?: number;
+
+	private nextWebhook = 1;
+
+	handle = async (_type: string, request: IHttpRequestOptions) => {
+		const path = request.url.replace(REST_CREDENTIALS.optimoveApi.baseUrl, '');
+		const body = (request.body ?? {}) as IDataObject;
+		this.calls.push(`${request.method} ${path}`);
+		const ok = (payload: unknown = '', statusCode = 200) => ({ statusCode, body: payload, headers: {} });
+		switch (`${request.method} ${path.replace(/\/webhooks\/[^/]+$/, '/webhooks/{id}')}`) {
+			case 'GET /General/GetRegisteredEventListeners':
+				return ok(this.listeners.map((l) => ({ ...l })));
+			case 'POST /General/RegisterEventListener': {
+				if (Number(body.EventTypeID) === this.failRegisterFor) return ok('"ChannelID is not valid"', 400);
+				const slot = { EventTypeID: Number(body.EventTypeID), ChannelID: (body.ChannelID as number) ?? null };
+				this.listeners = this.listeners.filter((l) => !(l.EventTypeID === slot.EventTypeID && l.ChannelID === slot.ChannelID));
+				this.listeners.push({ ...slot, ListenerURL: String(body.ListenerURL) });
+				return ok();
+			}
+			case 'POST /General/UnregisterEventListener': {
+				const channel = (body.ChannelID as number) ?? null;
+				this.listeners = this.listeners.filter((l) => !(l.EventTypeID === body.EventTypeID && l.ChannelID === channel));
+				return ok();
+			}
+			case 'GET /conditional-execution/v2/triggered/webhooks/':
+				return ok(this.webhooks.map((w) => ({ ...w })));
+			case 'POST /conditional-execution/v2/triggered/webhooks/': {
+				const hook = { id: `webhook${this.nextWebhook++}`, url: String(body.url) };
+				this.webhooks.push(hook);
+				return ok(hook, 201);
+			}
+			case 'DELETE /conditional-execution/v2/triggered/webhooks/{id}': {
+				const id = decodeURIComponent(path.split('/').pop() as string);
+				if (!this.webhooks.some((w) => w.id === id)) return ok({ message: 'not found' }, 404);
+				this.webhooks = this.webhooks.filter((w) => w.id !== id);
+				return ok('', 204);
+			}
+			case 'PUT /conditional-execution/v2/triggered/settings':
+				this.settings = body;
+				return ok(body);
+			default:
+				return ok({ message: `unexpected ${request.method} ${path}` }, 400);
+		}
+	};
+}
+
+export interface HookOptions {
+	params: IDataObject;
+	webhookUrl?: string;
+	mode?: 'manual' | 'trigger';
+	staticData?: IDataObject;
+	credentials?: IDataObject;
+}
+
+/** A hook context (checkExists/create/delete) over a FakeOptimove. */
+export function hookContext(optimove: FakeOptimove, options: HookOptions) {
+	const staticData = options.staticData ?? {};
+	const logs: string[] = [];
+	const log = (level: string) => (message: string) => logs.push(`${level}: ${message}`);
+	return {
+		staticData,
+		logs,
+		ctx: {
+			getNode: () => ({ ...TEST_NODE, name: 'Optimove Trigger', type: 'n8n-nodes-optimove.optimoveTrigger' }),
+			getMode: () => options.mode ?? 'trigger',
+			getNodeWebhookUrl: () => options.webhookUrl ?? 'https://n8n.example.test/webhook/abc/webhook',
+			getWorkflowStaticData: () => staticData,
+			getNodeParameter: (name: string, fallback?: unknown) => (options.params[name] === undefined ? fallback : options.params[name]),
+			getCredentials: async () => ({ ...REST_CREDENTIALS.optimoveApi, ...(options.credentials ?? {}) }),
+			logger: { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') },
+			helpers: { httpRequestWithAuthentication: jest.fn(optimove.handle) },
+		},
+	};
+}

@@ -1,0 +1,179 @@
+import type { IDataObject } from 'n8n-workflow';
+import { OptimoveTrigger } from '../../../nodes/OptimoveTrigger/OptimoveTrigger.node';
+import { resetLimiters } from '../../../nodes/shared/transport/limiter';
+import { useVirtualClock } from '../helpers/clock';
+import { fakeSecret } from '../helpers/n8nContext';
+import { FakeOptimove, hookContext } from './fakeOptimove';
+import type { HookOptions } from './fakeOptimove';
+
+const methods = new OptimoveTrigger().webhookMethods.default;
+const URL = 'https://n8n.example.test/webhook/abc/webhook';
+const FOREIGN = 'https://crm.example.test/hook';
+
+let clock: ReturnType<typeof useVirtualClock>;
+beforeEach(() => {
+	resetLimiters();
+	clock = useVirtualClock();
+});
+afterEach(() => clock.restore());
+
+const listenerParams = (events: number[], extra: IDataObject = {}) => ({ source: 'eventListeners', events, channelId: 505, ...extra });
+
+function hooks(optimove: FakeOptimove, options: HookOptions) {
+	const made = hookContext(optimove, options);
+	const call = (name: 'checkExists' | 'create' | 'delete') => methods[name].call(made.ctx as never);
+	return { ...made, call };
+}
+
+describe('Optimove Trigger lifecycle: event listeners', () => {
+	it('fresh create registers every selected slot with one tokened URL; type 5 without a channel', async () => {
+		const optimove = new FakeOptimove();
+		const { call, staticData } = hooks(optimove, { params: listenerParams([5, 13, 1]) });
+		expect(await call('checkExists')).toBe(false);
+		expect(await call('create')).toBe(true);
+		const token = (staticData.production as IDataObject).token as string;
+		expect(token).toMatch(/^[0-9a-f]{64}$/);
+		expect(optimove.listeners).toEqual([
+			{ EventTypeID: 5, ChannelID: null, ListenerURL: `${URL}?token=${token}` },
+			{ EventTypeID: 13, ChannelID: 505, ListenerURL: `${URL}?token=${token}` },
+			{ EventTypeID: 1, ChannelID: 505, ListenerURL: `${URL}?token=${token}` },
+		]);
+		expect(await call('checkExists')).toBe(true);
+	});
+
+	it('is idempotent: a second create changes nothing and keeps the token', async () => {
+		const optimove = new FakeOptimove();
+		const { call, staticData } = hooks(optimove, { params: listenerParams([5]) });
+		await call('create');
+		const token = (staticData.production as IDataObject).token;
+		optimove.calls = [];
+		await call('create');
+		expect(optimove.calls).toEqual(['GET /General/GetRegisteredEventListeners']);
+		expect((staticData.production as IDataObject).token).toBe(token);
+	});
+
+	it('refuses a slot held by a foreign URL, naming it, and registers nothing', async () => {
+		const optimove = new FakeOptimove();
+		optimove.listeners = [{ EventTypeID: 4, ChannelID: null, ListenerURL: FOREIGN }];
+		const { call } = hooks(optimove, { params: listenerParams([5, 4]) });
+		await expect(call('create')).rejects.toThrow(`"Campaign Cancelled" (type 4) → ${FOREIGN}`);
+		expect(optimove.listeners).toEqual([{ EventTypeID: 4, ChannelID: null, ListenerURL: FOREIGN }]);
+	});
+
+	it('takes the slot over when Replace Existing Listeners is on, and logs it', async () => {
+		const optimove = new FakeOptimove();
+		optimove.listeners = [{ EventTypeID: 4, ChannelID: null, ListenerURL: FOREIGN }];
+		const { call, logs } = hooks(optimove, { params: listenerParams([4], { replaceExisting: true }) });
+		await call('create');
+		expect(optimove.listeners[0].ListenerURL.startsWith(`${URL}?token=`)).toBe(true);
+		expect(logs.some((l) => l.startsWith('warn') && l.includes(FOREIGN))).toBe(true);
+	});
+
+	it('rolls back on a partial failure: made registrations undone, replaced ones restored', async () => {
+		const optimove = new FakeOptimove();
+		optimove.listeners = [{ EventTypeID: 4, ChannelID: null, ListenerURL: FOREIGN }];
+		optimove.failRegisterFor = 13;
+		const { call } = hooks(optimove, { params: listenerParams([5, 4, 13], { replaceExisting: true }) });
+		const error = await call('create').catch((e: Error & { description?: string }) => e);
+		expect((error as Error).message).toMatch(/^Registering "Campaign Executed on Channel" \(type 13, channel 505\) failed/);
+		expect((error as { description?: string }).description).toMatch(/^2 registration\(s\) made before it were rolled back/);
+		expect(optimove.listeners).toEqual([{ EventTypeID: 4, ChannelID: null, ListenerURL: FOREIGN }]);
+	});
+
+	it('requires a channel for channel-specific events', async () => {
+		const { call } = hooks(new FakeOptimove(), { params: listenerParams([13], { channelId: '' }) });
+		await expect(call('create')).rejects.toThrow('Campaign Executed on Channel (type 13) is registered per channel: choose a Channel');
+	});
+
+	it('delete unregisters only its own slots; a vanished slot is fine; a foreign one is untouched', async () => {
+		const optimove = new FakeOptimove();
+		const { call } = hooks(optimove, { params: listenerParams([5, 13, 1]) });
+		await call('create');
+		optimove.listeners = optimove.listeners
+			.filter((l) => l.EventTypeID !== 13) // gone meanwhile
+			.map((l) => (l.EventTypeID === 1 ? { ...l, ListenerURL: FOREIGN } : l)); // taken by someone else
+		expect(await call('delete')).toBe(true);
+		expect(optimove.listeners).toEqual([{ EventTypeID: 1, ChannelID: 505, ListenerURL: FOREIGN }]);
+		expect(optimove.calls.filter((c) => c.includes('Unregister'))).toHaveLength(1);
+	});
+
+	it('checkExists is false when a slot points elsewhere, so publishing re-registers', async () => {
+		const optimove = new FakeOptimove();
+		const { call } = hooks(optimove, { params: listenerParams([5]) });
+		await call('create');
+		optimove.listeners[0].ListenerURL = FOREIGN;
+		expect(await call('checkExists')).toBe(false);
+	});
+
+	describe('test URLs ("listen for test event")', () => {
+		const TEST_URL = 'https://n8n.example.test/webhook-test/abc/webhook';
+
+		it('register the test URL with its own token, kept apart from production', async () => {
+			const optimove = new FakeOptimove();
+			const { call, staticData } = hooks(optimove, { params: listenerParams([5]), mode: 'manual', webhookUrl: TEST_URL });
+			await call('create');
+			const token = (staticData.test as IDataObject).token;
+			expect(optimove.listeners[0].ListenerURL).toBe(`${TEST_URL}?token=${token}`);
+			expect(staticData.production).toBeUndefined();
+			await call('delete');
+			expect(optimove.listeners).toEqual([]);
+		});
+
+		it('refuse to take the slot from the published workflow, saying so', async () => {
+			const optimove = new FakeOptimove();
+			optimove.listeners = [{ EventTypeID: 5, ChannelID: null, ListenerURL: `${URL}?token=abc` }];
+			const { call } = hooks(optimove, { params: listenerParams([5]), mode: 'manual', webhookUrl: TEST_URL });
+			await expect(call('create')).rejects.toThrow(/This workflow is published/);
+			expect(optimove.listeners[0].ListenerURL).toBe(`${URL}?token=abc`);
+		});
+	});
+});
+
+describe('Optimove Trigger lifecycle: triggered conditional execution', () => {
+	const params = (options: IDataObject = {}) => ({ source: 'triggeredConditionalExecution', options });
+
+	it('creates one webhook with the tokened URL, checks it exists, deletes it', async () => {
+		const optimove = new FakeOptimove();
+		const { call, staticData } = hooks(optimove, { params: params() });
+		expect(await call('checkExists')).toBe(false);
+		await call('create');
+		const scope = staticData.production as IDataObject;
+		expect(optimove.webhooks).toEqual([{ id: 'webhook1', url: `${URL}?token=${scope.token}` }]);
+		expect(scope.webhookId).toBe('webhook1');
+		expect(await call('checkExists')).toBe(true);
+		await call('delete');
+		expect(optimove.webhooks).toEqual([]);
+		expect(scope.webhookId).toBeUndefined();
+	});
+
+	it('removes stale webhooks of this node (lost static data) and never touches others', async () => {
+		const optimove = new FakeOptimove();
+		optimove.webhooks = [
+			{ id: 'old', url: `${URL}?token=lost` },
+			{ id: 'other', url: 'https://vendor.example.test/approve' },
+		];
+		const { call } = hooks(optimove, { params: params() });
+		await call('create');
+		expect(optimove.webhooks.map((w) => w.id)).toEqual(['other', 'webhook1']);
+	});
+
+	it('delete counts a webhook already gone as deleted', async () => {
+		const optimove = new FakeOptimove();
+		const { call, staticData } = hooks(optimove, { params: params() });
+		await call('create');
+		optimove.webhooks = [];
+		expect(await call('delete')).toBe(true);
+		expect((staticData.production as IDataObject).webhookId).toBeUndefined();
+	});
+
+	it('pushes the secret and timeout only when asked, and refuses without a secret', async () => {
+		const optimove = new FakeOptimove();
+		await hooks(optimove, { params: params() }).call('create');
+		expect(optimove.settings).toEqual({});
+		const pushing = new FakeOptimove();
+		await hooks(pushing, { params: params({ pushSettings: true, timeoutMs: 4000 }) }).call('create');
+		expect(pushing.settings).toEqual({ timeout: 4000, secret: fakeSecret('webhook-secret') });
+		const noSecret = hooks(new FakeOptimove(), { params: params({ pushSettings: true }), credentials: { webhookSecret: '' } });
+		await expect(noSecret.call('create')).rejects.toThrow(/has no Webhook Signing Secret/);
+	});
+});
