@@ -1,0 +1,51 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+import { describeSlot, findSlot, registeredListeners, unregisterListener, urlBase } from '../../../shared/listeners';
+import { perItem } from '../runner';
+import { channelField, eventTypeField, readSlot } from './fields';
+
+export const description: INodeProperties[] = [
+	eventTypeField,
+	channelField,
+	{
+		displayName: 'Only If URL Is',
+		name: 'expectedUrl',
+		type: 'string',
+		default: '',
+		description:
+			'Unregister only when the slot holds this URL (its query, such as a token, is ignored). Empty: only when it points at this n8n instance.',
+	},
+	{
+		displayName: 'Force',
+		name: 'force',
+		type: 'boolean',
+		default: false,
+		description: "Whether to unregister whatever URL holds the slot, even another system's",
+	},
+];
+
+function origin(url: string): string {
+	const match = /^[a-z]+:\/\/[^/?#]+/i.exec(url);
+	return (match ? match[0] : url).toLowerCase();
+}
+
+export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
+	return perItem(this, items, async (itemIndex) => {
+		const slot = readSlot(this, itemIndex);
+		const expected = String(this.getNodeParameter('expectedUrl', itemIndex, '') ?? '').trim();
+		const force = this.getNodeParameter('force', itemIndex, false) as boolean;
+		const current = findSlot(await registeredListeners(this), slot);
+		if (!current) return { ...slot, unregistered: false, note: 'No listener was registered in this slot' };
+		const ours = expected
+			? urlBase(current.url) === urlBase(expected)
+			: origin(current.url) === origin(this.getInstanceBaseUrl());
+		if (!ours && !force) {
+			throw new NodeOperationError(this.getNode(), `Item ${itemIndex}: ${describeSlot(slot)} is held by ${current.url}, not ${expected || 'this n8n instance'}`, {
+				itemIndex,
+				description: 'Nothing was unregistered. Switch on Force to remove another system\'s listener.',
+			});
+		}
+		await unregisterListener(this, slot);
+		return { ...slot, unregistered: true, previousUrl: current.url };
+	});
+}
