@@ -11,7 +11,7 @@ export const description: INodeProperties[] = [
 		name: 'requestUid',
 		type: 'string',
 		required: true,
-		default: '={{ $json.body.request_uid }}',
+		default: '={{ $json.requestUid }}',
 		description: "The notification's request_uid",
 	},
 	{
