@@ -1,0 +1,128 @@
+#!/usr/bin/env node
+// `npm start`: builds the package, starts the local Optimove sandbox and a real n8n with the package
+// installed, creates credentials pointing at the sandbox, imports (and, against the sandbox,
+// publishes) the example workflows, then prints what to open and what to run. Ctrl-C stops all.
+//
+// Against a real Optimove account instead of the sandbox, set OPTIMOVE_BASE_URL and
+// OPTIMOVE_API_KEY (and optionally OPTIMOVE_WEBHOOK_SECRET, OPTIMOVE_PROMOTIONS_URL,
+// OPTIMOVE_EVENTS_URL, OPTIMOVE_TENANT_ID, OPTIMOVE_EVENTS_TOKEN). Example workflows are then
+// imported but NOT published: publishing registers listeners in your tenant.
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const run = (cmd, args) => execFileSync(cmd, args, { cwd: root, stdio: 'inherit' });
+
+if (!existsSync(path.join(root, 'node_modules', '.package-lock.json'))) {
+	console.log('Installing the project dependencies (npm ci --ignore-scripts)…');
+	run('npm', ['ci', '--ignore-scripts', '--no-audit', '--no-fund']);
+}
+console.log('Building the package…');
+run('npm', ['run', 'build', '--silent']);
+
+const { startN8n, freePort } = await import('../test/e2e/lib/n8n.mjs');
+const { createCredentials } = await import('../test/e2e/lib/fixtures.mjs');
+const { startSandbox } = await import('../sandbox/server.mjs');
+
+const real = Boolean(process.env.OPTIMOVE_BASE_URL && process.env.OPTIMOVE_API_KEY);
+const stoppers = [];
+let stopping = false;
+async function stopAll(code = 0) {
+	if (stopping) return;
+	stopping = true;
+	console.log('\nStopping…');
+	for (const stop of stoppers.reverse()) await stop().catch(() => undefined);
+	process.exit(code);
+}
+process.on('SIGINT', () => stopAll(0));
+process.on('SIGTERM', () => stopAll(0));
+
+try {
+	let sandbox;
+	if (!real) {
+		const port = Number(process.env.OPTIMOVE_SANDBOX_PORT || 5680);
+		sandbox = await startSandbox({ port: (await isFree(port)) ? port : 0, log: false });
+		stoppers.push(() => sandbox.close());
+	}
+	const n8nPort = Number(process.env.N8N_PORT || 5678);
+	const n8n = await startN8n({ port: (await isFree(n8nPort)) ? n8nPort : await freePort(), quiet: true });
+	stoppers.push(() => n8n.stop());
+
+	const target = real
+		? {
+				url: process.env.OPTIMOVE_BASE_URL,
+				getConfig: () => ({
+					webhookSecret: process.env.OPTIMOVE_WEBHOOK_SECRET ?? '',
+					tenantId: Number(process.env.OPTIMOVE_TENANT_ID ?? 0),
+					eventsToken: process.env.OPTIMOVE_EVENTS_TOKEN ?? '',
+				}),
+			}
+		: sandbox;
+	const overrides = real
+		? {
+				optimoveApi: { apiKey: process.env.OPTIMOVE_API_KEY, promotionsBaseUrl: process.env.OPTIMOVE_PROMOTIONS_URL ?? '' },
+				optimoveEventsApi: { endpointUrl: process.env.OPTIMOVE_EVENTS_URL ?? '' },
+			}
+		: {};
+	const credentials = await createCredentials(n8n, target, overrides);
+
+	const examplesDir = path.join(root, 'examples');
+	const imported = [];
+	for (const file of existsSync(examplesDir) ? readdirSync(examplesDir).filter((f) => f.endsWith('.json')).sort() : []) {
+		const workflow = withCredentials(JSON.parse(readFileSync(path.join(examplesDir, file), 'utf8')), credentials);
+		const id = await n8n.createWorkflow(workflow);
+		let published = false;
+		if (!real && workflow.nodes.some((n) => /trigger|webhook/i.test(n.type))) {
+			try {
+				await n8n.publish(id);
+				published = true;
+			} catch (error) {
+				console.log(`  ! could not publish ${workflow.name}: ${error.message}`);
+			}
+		}
+		imported.push({ id, name: workflow.name, published });
+	}
+
+	console.log(`
+n8n with n8n-nodes-optimove is running.
+
+  Editor   ${n8n.baseUrl}/
+  Login    ${n8n.owner.email} / ${n8n.owner.password}
+  Optimove ${real ? `${process.env.OPTIMOVE_BASE_URL} (your account)` : `${sandbox.url} (local sandbox, API key sandbox-api-key)`}
+${imported.length ? `\nExample workflows:\n${imported.map((w) => `  ${w.published ? 'published ' : 'imported  '} ${w.name}  ${n8n.baseUrl}/workflow/${w.id}`).join('\n')}\n` : ''}`);
+	if (!real) {
+		const cli = `OPTIMOVE_SANDBOX_URL=${sandbox.url} npm run sandbox --`;
+		console.log(`Drive the sandbox from another terminal:
+  ${cli} campaign --customers 1000 --clearance 2m --notify   # scheduled conditional execution (type 5)
+  ${cli} triggered --count 20                               # signed triggered notifications
+  ${cli} fire --type 13 --channel 505                       # campaign executed on a channel
+  ${cli} report                                             # who receives what, late approvals, events
+
+Press Ctrl-C to stop everything this command started.`);
+	}
+} catch (error) {
+	console.error(`npm start failed: ${error.message}`);
+	await stopAll(1);
+}
+
+async function isFree(port) {
+	const { createServer } = await import('node:net');
+	return new Promise((resolve) => {
+		const server = createServer();
+		server.once('error', () => resolve(false));
+		server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+	});
+}
+
+/** Points every Optimove node of an example at the credentials created for this run. */
+function withCredentials(workflow, credentials) {
+	for (const node of workflow.nodes) {
+		if (!node.type.startsWith('n8n-nodes-optimove.')) continue;
+		const events = node.type.endsWith('.optimove') && node.parameters?.resource === 'event';
+		const credential = events ? credentials.optimoveEventsApi : credentials.optimoveApi;
+		node.credentials = { [credential.type]: { id: credential.id, name: credential.name } };
+	}
+	return workflow;
+}
