@@ -8,7 +8,7 @@
 // OPTIMOVE_EVENTS_URL, OPTIMOVE_TENANT_ID, OPTIMOVE_EVENTS_TOKEN). Example workflows are then
 // imported but NOT published: publishing registers listeners in your tenant.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -23,7 +23,7 @@ console.log('Building the package…');
 run('npm', ['run', 'build', '--silent']);
 
 const { startN8n, freePort } = await import('../test/e2e/lib/n8n.mjs');
-const { createCredentials } = await import('../test/e2e/lib/fixtures.mjs');
+const { attachCredentials, createCredentials, readExamples } = await import('../test/e2e/lib/fixtures.mjs');
 const { startSandbox } = await import('../sandbox/server.mjs');
 
 const real = Boolean(process.env.OPTIMOVE_BASE_URL && process.env.OPTIMOVE_API_KEY);
@@ -68,10 +68,9 @@ try {
 		: {};
 	const credentials = await createCredentials(n8n, target, overrides);
 
-	const examplesDir = path.join(root, 'examples');
 	const imported = [];
-	for (const file of existsSync(examplesDir) ? readdirSync(examplesDir).filter((f) => f.endsWith('.json')).sort() : []) {
-		const workflow = withCredentials(JSON.parse(readFileSync(path.join(examplesDir, file), 'utf8')), credentials);
+	for (const example of readExamples()) {
+		const workflow = attachCredentials(example, credentials);
 		const id = await n8n.createWorkflow(workflow);
 		let published = false;
 		if (!real && workflow.nodes.some((n) => /trigger|webhook/i.test(n.type))) {
@@ -114,15 +113,4 @@ async function isFree(port) {
 		server.once('error', () => resolve(false));
 		server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
 	});
-}
-
-/** Points every Optimove node of an example at the credentials created for this run. */
-function withCredentials(workflow, credentials) {
-	for (const node of workflow.nodes) {
-		if (!node.type.startsWith('n8n-nodes-optimove.')) continue;
-		const events = node.type.endsWith('.optimove') && node.parameters?.resource === 'event';
-		const credential = events ? credentials.optimoveEventsApi : credentials.optimoveApi;
-		node.credentials = { [credential.type]: { id: credential.id, name: credential.name } };
-	}
-	return workflow;
 }

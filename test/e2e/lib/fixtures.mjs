@@ -1,4 +1,9 @@
 // Credentials and workflow building blocks shared by the e2e suites, benchmarks and `npm start`.
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const EXAMPLES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../examples');
 export const SANDBOX_API_KEY = 'sandbox-api-key';
 
 /** Creates the package's credentials in n8n, pointing at the sandbox. Returns `{ name: {id, name} }`. */
@@ -84,4 +89,23 @@ export async function postJson(url, body) {
 export function executionError(execution) {
 	const error = execution?.data?.resultData?.error;
 	return error ? { message: error.message, description: error.description } : undefined;
+}
+
+/** The example workflows in examples/, in file order, each with its file name. */
+export function readExamples() {
+	return readdirSync(EXAMPLES)
+		.filter((f) => f.endsWith('.json'))
+		.sort()
+		.map((file) => ({ file, ...JSON.parse(readFileSync(path.join(EXAMPLES, file), 'utf8')) }));
+}
+
+/** Points every Optimove node of a workflow at the credentials created for this run. */
+export function attachCredentials(workflow, credentials) {
+	const nodes = workflow.nodes.map((n) => {
+		if (!n.type.startsWith('n8n-nodes-optimove.')) return n;
+		const events = n.type.endsWith('.optimove') && n.parameters?.resource === 'event';
+		const credential = events ? credentials.optimoveEventsApi : credentials.optimoveApi;
+		return { ...n, credentials: { [credential.type]: { id: credential.id, name: credential.name } } };
+	});
+	return { ...workflow, nodes };
 }
