@@ -1,0 +1,97 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+import { RATE_LIMITED_EVENTS } from '../../../shared/events/catalogue';
+import { EventValidationError } from '../../../shared/events/validate';
+import type { EventInput, OptimoveEvent } from '../../../shared/events/validate';
+import { optimoveRequest, runtime } from '../../../shared/transport';
+import { WINDOW_SAFETY_MS } from '../../../shared/transport/limiter';
+import { inBatches, prepareItems } from '../runner';
+
+/** Optimove takes at most 10 events per request. */
+export const EVENTS_PER_REQUEST = 10;
+
+type Build = (input: EventInput, tenant: number, now: number) => OptimoveEvent;
+
+/** The identity and time an item's own fields give (Parameters From: Item Fields). */
+export interface ItemFieldNames {
+	customer: string;
+	visitor: string;
+	time: string;
+}
+
+export function readItemFieldNames(ctx: IExecuteFunctions): ItemFieldNames {
+	return {
+		customer: String(ctx.getNodeParameter('customerField', 0, 'customer')),
+		visitor: String(ctx.getNodeParameter('visitorField', 0, 'visitor')),
+		time: String(ctx.getNodeParameter('timeField', 0, 'timestamp')),
+	};
+}
+
+/** The identity and time set by the node's fields (one expression each per item). */
+export function readIdentityFields(ctx: IExecuteFunctions, itemIndex: number): Pick<EventInput, 'customer' | 'visitor' | 'time'> {
+	const by = ctx.getNodeParameter('identifyBy', itemIndex, 'customer') as string;
+	const id = ctx.getNodeParameter('identity', itemIndex, '') as unknown;
+	return { [by === 'visitor' ? 'visitor' : 'customer']: id, time: ctx.getNodeParameter('eventTime', itemIndex, '') };
+}
+
+function acknowledged(body: unknown): { ok: boolean; message: string } {
+	const record = (body && typeof body === 'object' ? body : {}) as IDataObject;
+	const message = typeof record.message === 'string' ? record.message : typeof body === 'string' ? body : '';
+	return { ok: record.status === 'success', message };
+}
+
+/**
+ * Validates every item into an event, then sends them in signed requests of at most 10. Events
+ * Optimove rate-limits (registration, user details update) never share a request with others and
+ * go at most 50 requests per 10 s; a 200 whose body is not `"status":"success"` fails its batch.
+ */
+export async function sendEvents(
+	ctx: IExecuteFunctions,
+	items: INodeExecutionData[],
+	readInput: (itemIndex: number) => EventInput,
+	build: Build,
+): Promise<INodeExecutionData[]> {
+	const credentials = await ctx.getCredentials('optimoveEventsApi');
+	const tenant = Number(credentials.tenantId);
+	const now = runtime.now();
+	const prepared = prepareItems(items, (itemIndex) => {
+		try {
+			return build(readInput(itemIndex), tenant, now);
+		} catch (error) {
+			if (error instanceof EventValidationError) {
+				throw new NodeOperationError(ctx.getNode(), `Item ${itemIndex}: ${error.message}`, { itemIndex });
+			}
+			throw new NodeOperationError(ctx.getNode(), error as Error, { itemIndex });
+		}
+	});
+	const eventOf = new Map<number, OptimoveEvent>();
+	for (const p of prepared) if ('entry' in p) eventOf.set(p.itemIndex, p.entry);
+	return inBatches(
+		ctx,
+		prepared,
+		EVENTS_PER_REQUEST,
+		async (events, itemIndexes) => {
+			const limited = RATE_LIMITED_EVENTS.has(events[0].event);
+			const { body } = await optimoveRequest.call(ctx, {
+				route: 'sendEvents',
+				body: events,
+				itemIndex: itemIndexes[0],
+				rateLimit: limited ? { key: String(tenant), rate: { limit: 50, windowMs: 10_000 + WINDOW_SAFETY_MS } } : undefined,
+			});
+			const ack = acknowledged(body);
+			if (!ack.ok) {
+				throw new NodeOperationError(ctx.getNode(), `Optimove rejected the request with these events: ${ack.message || JSON.stringify(body)}`, {
+					itemIndex: itemIndexes[0],
+					description: 'Optimove answered 200 without "status":"success": none of the events in this request was accepted.',
+				});
+			}
+			return {
+				sent: (itemIndex, batch) => {
+					const event = eventOf.get(itemIndex) as OptimoveEvent;
+					return { ...event, sent: true, batch, acknowledgement: ack.message };
+				},
+			};
+		},
+		{ groupBy: (event) => (RATE_LIMITED_EVENTS.has(event.event) ? 'rate-limited' : 'other') },
+	);
+}

@@ -1,0 +1,96 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+import { buildCustomEvent } from '../../../shared/events/validate';
+import type { EventInput } from '../../../shared/events/validate';
+import { identityFields, itemFieldNames } from './fields';
+import { readIdentityFields, readItemFieldNames, sendEvents } from './send';
+
+export const description: INodeProperties[] = [
+	{
+		displayName: 'Event Key',
+		name: 'eventKey',
+		type: 'string',
+		required: true,
+		default: '',
+		placeholder: 'e.g. loyalty_tier_changed',
+		description: 'The custom event as configured in Optimove (snake_case)',
+	},
+	{
+		displayName: 'Parameters From',
+		name: 'parametersFrom',
+		type: 'options',
+		options: [
+			{ name: 'Item Fields', value: 'item', description: "All of the item's fields except the ID and time fields" },
+			{ name: 'JSON', value: 'json' },
+			{ name: 'Key/Value Pairs', value: 'keyValue' },
+		],
+		default: 'keyValue',
+	},
+	...identityFields(['json', 'keyValue']),
+	...itemFieldNames,
+	{
+		displayName: 'Parameters (JSON)',
+		name: 'parametersJson',
+		type: 'json',
+		default: '{}',
+		description: 'An object of snake_case names to text (≤ 255 characters), numbers, booleans or null',
+		displayOptions: { show: { parametersFrom: ['json'] } },
+	},
+	{
+		displayName: 'Parameters',
+		name: 'parameters',
+		type: 'fixedCollection',
+		typeOptions: { multipleValues: true },
+		placeholder: 'Add Parameter',
+		default: {},
+		displayOptions: { show: { parametersFrom: ['keyValue'] } },
+		options: [
+			{
+				displayName: 'Parameter',
+				name: 'parameter',
+				values: [
+					{ displayName: 'Name', name: 'name', type: 'string', default: '', description: 'A snake_case name' },
+					{ displayName: 'Value', name: 'value', type: 'string', default: '' },
+				],
+			},
+		],
+	},
+];
+
+function jsonParameters(ctx: IExecuteFunctions, itemIndex: number): Record<string, unknown> {
+	let value = ctx.getNodeParameter('parametersJson', itemIndex, '{}') as unknown;
+	if (typeof value === 'string') {
+		try {
+			value = JSON.parse(value || '{}');
+		} catch {
+			throw new NodeOperationError(ctx.getNode(), `Item ${itemIndex}: Parameters (JSON) is not valid JSON`, { itemIndex });
+		}
+	}
+	if (!value || typeof value !== 'object' || Array.isArray(value)) {
+		throw new NodeOperationError(ctx.getNode(), `Item ${itemIndex}: Parameters (JSON) must be an object`, { itemIndex });
+	}
+	return value as Record<string, unknown>;
+}
+
+export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
+	const mode = this.getNodeParameter('parametersFrom', 0, 'keyValue') as string;
+	const names = mode === 'item' ? readItemFieldNames(this) : undefined;
+	const readInput = (itemIndex: number): EventInput => {
+		const event = String(this.getNodeParameter('eventKey', itemIndex, '')).trim();
+		if (names) {
+			const { [names.customer]: customer, [names.visitor]: visitor, [names.time]: time, ...params } = items[itemIndex].json;
+			return { event, customer, visitor, time, params };
+		}
+		const params =
+			mode === 'json'
+				? jsonParameters(this, itemIndex)
+				: Object.fromEntries(
+						(((this.getNodeParameter('parameters', itemIndex, {}) as IDataObject).parameter ?? []) as IDataObject[]).map((p) => [
+							String(p.name),
+							p.value,
+						]),
+					);
+		return { event, ...readIdentityFields(this, itemIndex), params };
+	};
+	return sendEvents(this, items, readInput, buildCustomEvent);
+}

@@ -1,0 +1,66 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { CONTEXT_PREFIX, OOTB_EVENT_BY_NAME, OOTB_EVENTS } from '../../../shared/events/catalogue';
+import { buildOotbEvent } from '../../../shared/events/validate';
+import type { EventInput } from '../../../shared/events/validate';
+import { additionalParameters, identityFields, itemFieldNames, MANDATORY_FIELD_PREFIX, mandatoryFields } from './fields';
+import { readIdentityFields, readItemFieldNames, sendEvents } from './send';
+
+export const description: INodeProperties[] = [
+	{
+		displayName: 'Event',
+		name: 'event',
+		type: 'options',
+		options: OOTB_EVENTS.map((e) => ({ name: e.label, value: e.name, description: `${e.name} — verticals: ${e.verticals}` })).sort((a, b) =>
+			a.name.localeCompare(b.name),
+		),
+		default: 'ootb_registration',
+	},
+	{
+		displayName: 'Parameters From',
+		name: 'parametersFrom',
+		type: 'options',
+		options: [
+			{ name: 'Define Below', value: 'fields', description: 'Fields below, usually expressions over the item' },
+			{
+				name: 'Item Fields',
+				value: 'item',
+				description:
+					"The item's own fields named like the parameters (with or without ootb_), no expression per item: fastest for large volumes",
+			},
+		],
+		default: 'fields',
+	},
+	...identityFields(['fields']),
+	...itemFieldNames,
+	...mandatoryFields,
+	additionalParameters,
+];
+
+function fromFields(ctx: IExecuteFunctions, itemIndex: number, event: string): EventInput {
+	const params: Record<string, unknown> = { ...(ctx.getNodeParameter('additionalParameters', itemIndex, {}) as IDataObject) };
+	for (const name of OOTB_EVENT_BY_NAME.get(event)?.mandatory ?? []) {
+		params[name] = ctx.getNodeParameter(`${MANDATORY_FIELD_PREFIX}${name}`, itemIndex, '');
+	}
+	return { event, ...readIdentityFields(ctx, itemIndex), params };
+}
+
+export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
+	const event = this.getNodeParameter('event', 0) as string;
+	const spec = OOTB_EVENT_BY_NAME.get(event);
+	const known = new Set([...(spec?.mandatory ?? []), ...(spec?.optional ?? [])]);
+	const fromItem = this.getNodeParameter('parametersFrom', 0, 'fields') === 'item';
+	const names = fromItem ? readItemFieldNames(this) : undefined;
+	const readInput = (itemIndex: number): EventInput => {
+		if (!names) return fromFields(this, itemIndex, event);
+		const json = items[itemIndex].json;
+		const params: Record<string, unknown> = {};
+		for (const [key, value] of Object.entries(json)) {
+			if (key === names.customer || key === names.visitor || key === names.time) continue;
+			// Misspelt ootb_ fields fail validation; other fields of the item are not parameters.
+			const bare = key.startsWith(CONTEXT_PREFIX) ? key.slice(CONTEXT_PREFIX.length) : key;
+			if (known.has(bare) || key.startsWith(CONTEXT_PREFIX)) params[key] = value;
+		}
+		return { event, customer: json[names.customer], visitor: json[names.visitor], time: json[names.time], params };
+	};
+	return sendEvents(this, items, readInput, buildOotbEvent);
+}

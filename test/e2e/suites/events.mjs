@@ -1,0 +1,70 @@
+import assert from 'node:assert/strict';
+import { before, describe, it } from 'node:test';
+import { chain, node, postJson, webhookNode } from '../lib/fixtures.mjs';
+
+/** A mix of valid and invalid OOTB events: the sandbox must hold exactly the valid ones. */
+export function register(ctx) {
+	describe('Event-based integration', () => {
+		let hook;
+		before(async () => {
+			hook = 'e2e-events';
+			const id = await ctx.n8n.createWorkflow({
+				name: 'events',
+				nodes: [
+					webhookNode(hook),
+					node('Split Out', 'n8n-nodes-base.splitOut', { fieldToSplitOut: 'body.events', include: 'noOtherFields', options: {} }),
+					node(
+						'Optimove',
+						'n8n-nodes-optimove.optimove',
+						{ resource: 'event', operation: 'sendOotbEvent', event: 'ootb_deposit', parametersFrom: 'item' },
+						{ credential: ctx.credentials.optimoveEventsApi, extra: { onError: 'continueRegularOutput' } },
+					),
+				],
+				connections: chain('Webhook', 'Split Out', 'Optimove'),
+			});
+			await ctx.n8n.publish(id);
+		});
+
+		it('sends the valid events in signed batches of 10 and reports each invalid one', async () => {
+			const before = ctx.sandbox.events({ limit: 1 }).accepted;
+			const valid = Array.from({ length: 23 }, (_, k) => ({
+				customer: `E${k}`,
+				timestamp: `2026-11-22T10:${String(k).padStart(2, '0')}:00+02:00`,
+				ootb_transaction_id: `tx-${k}`,
+				deposit_amount: String(10 + k),
+				ootb_deposit_timestamp: 1764000000 + k,
+				row_number: k,
+			}));
+			const invalid = [
+				{ customer: 'X1', timestamp: '2026-11-22T10:00:00Z' }, // no transaction id
+				{ timestamp: '2026-11-22T10:00:00Z', ootb_transaction_id: 'tx-x2' }, // neither customer nor visitor
+				{ customer: 'X3', ootb_transaction_id: 'tx-x3', deposit_amount: 'ten' }, // not a number
+				{ customer: 'X4', ootb_transaction_id: 'tx-x4', timestamp: 'yesterday' }, // unreadable time
+				{ customer: 'X5', ootb_transaction_id: 'tx-x5', ootb_deposit_ammount: 5 }, // misspelt parameter
+			];
+			const events = [...valid.slice(0, 11), ...invalid, ...valid.slice(11)];
+			const response = await postJson(ctx.n8n.webhookUrl(hook), { events });
+			assert.equal(response.status, 200);
+			const out = response.body;
+			assert.equal(out.length, events.length, 'one output item per input item');
+			const failed = out.filter((o) => o.error);
+			assert.equal(failed.length, invalid.length);
+			assert.match(failed[0].error, /requires ootb_transaction_id/);
+			assert.match(failed[1].error, /Customer ID or a Visitor ID is required/);
+			assert.match(failed[2].error, /ootb_deposit_amount must be a number/);
+			assert.match(failed[3].error, /Event Time cannot read "yesterday"/);
+			assert.match(failed[4].error, /has no parameter ootb_deposit_ammount/);
+			const sent = out.filter((o) => o.sent);
+			assert.equal(sent.length, valid.length);
+			assert.deepEqual([...new Set(sent.map((o) => o.batch))], [1, 2, 3]);
+			assert.equal(sent[0].timestamp, '2026-11-22 08:00:00.000000 UTC');
+			assert.equal(sent[0].context.ootb_deposit_timestamp, '2025-11-24T16:00:00Z');
+
+			const held = ctx.sandbox.events({ limit: 100 });
+			assert.equal(held.accepted - before, valid.length, 'the sandbox holds exactly the valid events');
+			const customers = held.recent.map((e) => e.customer ?? e.event?.customer).filter((c) => c?.startsWith('E'));
+			assert.deepEqual([...new Set(customers)].sort(), valid.map((v) => v.customer).sort());
+			assert.equal(held.rejectedRequests, 0, 'no request was rejected: signature and envelope are right');
+		});
+	});
+}
