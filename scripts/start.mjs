@@ -16,8 +16,8 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const run = (cmd, args) => execFileSync(cmd, args, { cwd: root, stdio: 'inherit' });
 
 if (!existsSync(path.join(root, 'node_modules', '.package-lock.json'))) {
-	console.log('Installing the project dependencies (npm ci --ignore-scripts)…');
-	run('npm', ['ci', '--ignore-scripts', '--no-audit', '--no-fund']);
+	console.log('Installing the project dependencies (npm install --ignore-scripts)…');
+	run('npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund']);
 }
 console.log('Building the package…');
 run('npm', ['run', 'build', '--silent']);

@@ -58,7 +58,8 @@ function needsInstall() {
 const started = Date.now();
 if (needsInstall()) {
 	// --ignore-scripts: n8n-workflow's isolated-vm would need a native build for Node 24 it never uses here.
-	await step('install', 'npm', ['ci', '--ignore-scripts', '--no-audit', '--no-fund']);
+	// `npm install`, not `npm ci`: npm 11 leaves other platforms' optional bindings out of the lock, which ci refuses.
+	await step('install', 'npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund']);
 }
 await step('lint', 'npx', ['n8n-node', 'lint']);
 await step('typecheck', 'npx', ['tsc', '-p', 'tsconfig.test.json', '--noEmit']);
