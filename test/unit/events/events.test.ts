@@ -1,0 +1,242 @@
+import { createHmac } from 'crypto';
+import type { IDataObject, IHttpRequestOptions, INodeExecutionData } from 'n8n-workflow';
+import { RESOURCES } from '../../../nodes/Optimove/actions/router';
+import { OOTB_EVENTS } from '../../../nodes/shared/events/catalogue';
+import { envelopeTime, parseEventTime } from '../../../nodes/shared/events/time';
+import { buildCustomEvent, buildOotbEvent } from '../../../nodes/shared/events/validate';
+import type { EventInput } from '../../../nodes/shared/events/validate';
+import { resetLimiters } from '../../../nodes/shared/transport/limiter';
+import { useVirtualClock } from '../helpers/clock';
+import { fakeSecret, n8nContext, TEST_NODE } from '../helpers/n8nContext';
+
+const NOW = Date.UTC(2026, 10, 22, 9, 0, 0);
+const EVENTS_CREDENTIALS = { endpointUrl: 'https://server-1234.optimove.test/reportServer', tenantId: 1234, eventsToken: fakeSecret('events-token') };
+
+let clock: ReturnType<typeof useVirtualClock>;
+beforeEach(() => {
+	resetLimiters();
+	clock = useVirtualClock(NOW);
+});
+afterEach(() => clock.restore());
+
+describe('event time', () => {
+	it.each([
+		['ISO with a positive offset', '2024-05-27T12:30:00+02:00', '2024-05-27 10:30:00.000000 UTC'],
+		['ISO with a negative offset and ms', '2024-05-27T05:30:00.123-05:00', '2024-05-27 10:30:00.123000 UTC'],
+		['ISO in Z', '2024-05-27T10:30:00Z', '2024-05-27 10:30:00.000000 UTC'],
+		['the spring-forward hour (+01:00 → +02:00)', '2026-03-29T03:30:00+02:00', '2026-03-29 01:30:00.000000 UTC'],
+		['the fall-back hour, second pass', '2026-10-25T02:30:00+01:00', '2026-10-25 01:30:00.000000 UTC'],
+		['epoch seconds', 1716805800, '2024-05-27 10:30:00.000000 UTC'],
+		['epoch milliseconds', 1716805800250, '2024-05-27 10:30:00.250000 UTC'],
+		['epoch seconds as text', '1716805800', '2024-05-27 10:30:00.000000 UTC'],
+		["Optimove's own format keeps microseconds", '2024-05-27 10:30:00.123456 UTC', '2024-05-27 10:30:00.123456 UTC'],
+		['a naive time is UTC', '2024-05-27 10:30:00', '2024-05-27 10:30:00.000000 UTC'],
+	])('%s', (_, input, expected) => {
+		const time = parseEventTime(input);
+		if (typeof time === 'string') throw new Error(time);
+		expect(envelopeTime(time)).toBe(expected);
+		expect(envelopeTime(time)).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{6} UTC$/);
+	});
+
+	it.each([['yesterday'], ['2024-13-40T00:00:00Z'], [{}], [null], [true]])('refuses %j with a message that says what to use', (input) => {
+		expect(parseEventTime(input)).toEqual(expect.stringMatching(/ISO 8601|must be a time/));
+	});
+});
+
+describe('OOTB event validation (the catalogue drives it)', () => {
+	const base = (event: string, params: Record<string, unknown> = {}): EventInput => ({ event, customer: 'C1', time: '', params });
+	const complete = (event: string) =>
+		Object.fromEntries((OOTB_EVENTS.find((e) => e.name === event)?.mandatory ?? []).map((name) => [name, name.endsWith('timestamp') ? 1716805800 : 'k']));
+
+	it.each(OOTB_EVENTS.filter((e) => e.mandatory.length > 0).map((e) => [e.name, e.mandatory[0]]))(
+		'%s without %s is refused, naming the parameter',
+		(event, missing) => {
+			const params = complete(event);
+			delete params[missing];
+			expect(() => buildOotbEvent(base(event, params), 1234, NOW)).toThrow(`${event} requires ootb_${missing}`);
+		},
+	);
+
+	it.each(OOTB_EVENTS.map((e) => [e.name]))('%s with its mandatory parameters builds the envelope', (event) => {
+		const built = buildOotbEvent(base(event, complete(event)), 1234, NOW);
+		expect(built).toMatchObject({ tenant: 1234, event, customer: 'C1', timestamp: '2026-11-22 09:00:00.000000 UTC' });
+		for (const key of Object.keys(built.context)) expect(key.startsWith('ootb_')).toBe(true);
+	});
+
+	it('types values: numbers, real booleans, Yes/No flags, enumerations, ISO context times, dates', () => {
+		const built = buildOotbEvent(
+			base('ootb_registration', {
+				allow_email: true,
+				allow_sms: 'No',
+				is_test: 'false',
+				status: 'Completed',
+				date_of_birth: '1990-01-31',
+				ootb_email: 'a@example.test',
+			}),
+			1234,
+			NOW,
+		);
+		expect(built.context).toEqual({
+			ootb_allow_email: 'Yes',
+			ootb_allow_sms: 'No',
+			ootb_is_test: false,
+			ootb_status: 'Completed',
+			ootb_date_of_birth: '1990-01-31',
+			ootb_email: 'a@example.test',
+		});
+		const deposit = buildOotbEvent(base('ootb_deposit', { transaction_id: 't', deposit_amount: '12.5', deposit_timestamp: '2024-05-27T12:30:00+02:00' }), 1, NOW);
+		expect(deposit.context).toEqual({ ootb_transaction_id: 't', ootb_deposit_amount: 12.5, ootb_deposit_timestamp: '2024-05-27T10:30:00Z' });
+	});
+
+	it.each([
+		[{ status: 'Done' }, 'parameter ootb_status must be one of Started, Completed, Failed, got "Done"'],
+		[{ allow_email: 'yes' }, 'parameter ootb_allow_email must be "Yes" or "No", got "yes"'],
+		[{ is_blocked: 1 }, 'parameter ootb_is_blocked must be true or false, got 1'],
+		[{ first_name: 'x'.repeat(256) }, 'parameter ootb_first_name is longer than 255 characters (256)'],
+		[{ city: { name: 'Kyiv' } }, 'parameter ootb_city must be text, a number, a boolean or null, got object'],
+		[{ favourite_colour: 'blue' }, 'ootb_registration has no parameter ootb_favourite_colour'],
+	])('refuses %j', (params, message) => {
+		expect(() => buildOotbEvent(base('ootb_registration', params), 1, NOW)).toThrow(message);
+	});
+
+	it('requires exactly one of customer and visitor', () => {
+		expect(() => buildOotbEvent({ event: 'ootb_registration', params: {} }, 1, NOW)).toThrow('a Customer ID or a Visitor ID is required');
+		expect(() => buildOotbEvent({ event: 'ootb_registration', customer: 'C', visitor: 'V', params: {} }, 1, NOW)).toThrow('not both');
+		expect(buildOotbEvent({ event: 'ootb_registration', visitor: 'V9', params: {} }, 1, NOW)).toMatchObject({ visitor: 'V9' });
+		expect(buildOotbEvent({ event: 'ootb_registration', customer: 42, params: {} }, 1, NOW)).toMatchObject({ customer: '42' });
+	});
+});
+
+describe('custom event validation', () => {
+	it.each([
+		[{ event: 'LoyaltyTier', params: {} }, 'event key "LoyaltyTier" must be snake_case'],
+		[{ event: 'tier_changed', params: { newTier: 'Gold' } }, 'parameter name "newTier" must be snake_case'],
+		[{ event: 'tier_changed', params: { note: 'x'.repeat(300) } }, 'parameter note is longer than 255 characters (300)'],
+		[{ event: 'tier_changed', params: { tags: ['a'] } }, 'parameter tags must be text, a number, a boolean or null, got a list'],
+	])('refuses %j', (input, message) => {
+		expect(() => buildCustomEvent({ customer: 'C1', ...input }, 1, NOW)).toThrow(message);
+	});
+
+	it('keeps primitive values, null included (Optimove writes null to the profile)', () => {
+		const built = buildCustomEvent({ event: 'tier_changed', customer: 'C1', params: { new_tier: 'Gold', points: 10, vip: true, note: null } }, 7, NOW);
+		expect(built).toEqual({
+			tenant: 7,
+			timestamp: '2026-11-22 09:00:00.000000 UTC',
+			event: 'tier_changed',
+			customer: 'C1',
+			context: { new_tier: 'Gold', points: 10, vip: true, note: null },
+		});
+	});
+});
+
+interface Sent {
+	body: unknown[];
+	headers: IDataObject;
+	at: number;
+}
+
+async function sendOotb(rows: IDataObject[], options: { reply?: (call: number, body: unknown[]) => { statusCode: number; body: unknown }; continueOnFail?: boolean; event?: string } = {}) {
+	const items: INodeExecutionData[] = rows.map((json) => ({ json }));
+	const sent: Sent[] = [];
+	const params: IDataObject = { event: options.event ?? 'ootb_deposit', parametersFrom: 'item', customerField: 'customer', visitorField: 'visitor', timeField: 'timestamp' };
+	const ctx = {
+		getNode: () => TEST_NODE,
+		getCredentials: async () => ({ ...EVENTS_CREDENTIALS }),
+		getInputData: () => items,
+		getNodeParameter: (name: string, _i: number, fallback?: unknown) => (params[name] === undefined ? fallback : params[name]),
+		continueOnFail: () => options.continueOnFail ?? false,
+		helpers: {
+			httpRequestWithAuthentication: jest.fn(async (_type: string, request: IHttpRequestOptions) => {
+				const body = request.body as unknown[];
+				sent.push({ body, headers: (request.headers ?? {}) as IDataObject, at: clock.state.now });
+				const reply = options.reply?.(sent.length, body) ?? { statusCode: 200, body: { status: 'success', message: `${body.length} events accepted` } };
+				return { ...reply, headers: {} };
+			}),
+		},
+	};
+	const output = await RESOURCES.event.operations.sendOotbEvent.execute.call(ctx as never, items);
+	return { output, sent };
+}
+
+const deposits = (n: number, from = 0) => Array.from({ length: n }, (_, k) => ({ customer: `C${from + k}`, ootb_transaction_id: `t${from + k}`, timestamp: 1716805800 + k }));
+
+describe('delivery', () => {
+	it.each([
+		[1, [1]],
+		[10, [10]],
+		[11, [10, 1]],
+		[25, [10, 10, 5]],
+	])('%i events go in requests of %j, one output per item, in order', async (n, sizes) => {
+		const { output, sent } = await sendOotb(deposits(n));
+		expect(sent.map((s) => s.body.length)).toEqual(sizes);
+		expect(output.map((o) => o.pairedItem)).toEqual(Array.from({ length: n }, (_, item) => ({ item })));
+		expect(output.every((o) => o.json.sent === true)).toBe(true);
+		expect(output[n - 1].json).toMatchObject({ customer: `C${n - 1}`, batch: sizes.length, acknowledgement: expect.stringContaining('accepted') });
+	});
+
+	it('a 200 with "status":"error" fails exactly that request\'s items; the others are sent', async () => {
+		const { output } = await sendOotb(deposits(25), {
+			continueOnFail: true,
+			reply: (call) => (call === 2 ? { statusCode: 200, body: { status: 'error', message: 'Failed to validate the event ootb_deposit' } } : { statusCode: 200, body: { status: 'success', message: 'ok' } }),
+		});
+		const failed = output.filter((o) => o.json.error).map((o) => (o.pairedItem as { item: number }).item);
+		expect(failed).toEqual([10, 11, 12, 13, 14, 15, 16, 17, 18, 19]);
+		expect(output[10].json.error).toBe('Optimove rejected the request with these events: Failed to validate the event ootb_deposit');
+		expect(output.filter((o) => o.json.sent)).toHaveLength(15);
+	});
+
+	it('an invalid item never blocks the valid ones and is never sent', async () => {
+		const rows = [...deposits(3), { customer: 'bad' }, ...deposits(2, 3)];
+		const { output, sent } = await sendOotb(rows, { continueOnFail: true });
+		expect(sent.flatMap((s) => s.body)).toHaveLength(5);
+		expect(output[3].json.error).toBe('Item 3: ootb_deposit requires ootb_transaction_id');
+	});
+
+	it('rate-limited events never share a request with others and go at most 50 requests per 10 s', async () => {
+		const registrations = Array.from({ length: 510 }, (_, k) => ({ customer: `R${k}` }));
+		const { sent } = await sendOotb(registrations, { event: 'ootb_registration' });
+		expect(sent).toHaveLength(51);
+		for (let i = 50; i < sent.length; i++) expect(sent[i].at - sent[i - 50].at).toBeGreaterThanOrEqual(10_000);
+		const { sent: others } = await sendOotb(deposits(510));
+		expect(others[50].at - others[0].at).toBe(0);
+	});
+});
+
+describe('signature over the exact bytes sent (n8n-core HTTP helper, a real local server)', () => {
+	it('X-Optimove-Signature-Content is the HMAC-SHA256 of the raw body Optimove receives', async () => {
+		const { createServer } = jest.requireActual<typeof import('http')>('http');
+		const received: Array<{ raw: Buffer; headers: IDataObject }> = [];
+		const server = createServer((req, res) => {
+			const chunks: Buffer[] = [];
+			req.on('data', (chunk: Buffer) => chunks.push(chunk));
+			req.on('end', () => {
+				received.push({ raw: Buffer.concat(chunks), headers: req.headers as IDataObject });
+				res.writeHead(200, { 'content-type': 'application/json' });
+				res.end('{"status":"success","message":"ok"}');
+			});
+		});
+		await new Promise<void>((resolve) => {
+			server.listen(0, '127.0.0.1', () => resolve());
+		});
+		const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/reportServer`;
+		try {
+			const items: INodeExecutionData[] = [{ json: { customer: 'C1', ootb_transaction_id: 'tx-ü', timestamp: 1716805800 } }];
+			const ctx = n8nContext({
+				credentials: { optimoveEventsApi: { ...EVENTS_CREDENTIALS, endpointUrl: url } },
+				items,
+				parameters: { event: 'ootb_deposit', parametersFrom: 'item', customerField: 'customer', visitorField: 'visitor', timeField: 'timestamp' },
+			});
+			const output = await RESOURCES.event.operations.sendOotbEvent.execute.call(ctx as never, items);
+			expect(output[0].json.sent).toBe(true);
+			const [{ raw, headers }] = received;
+			expect(headers['x-optimove-signature-version']).toBe('1');
+			expect(headers['x-optimove-signature-content']).toBe(createHmac('sha256', EVENTS_CREDENTIALS.eventsToken).update(raw).digest('hex'));
+			expect(JSON.parse(raw.toString('utf8'))).toEqual([
+				{ tenant: 1234, timestamp: '2024-05-27 10:30:00.000000 UTC', event: 'ootb_deposit', customer: 'C1', context: { ootb_transaction_id: 'tx-ü' } },
+			]);
+			expect(JSON.stringify(output)).not.toContain(EVENTS_CREDENTIALS.eventsToken);
+		} finally {
+			await new Promise<void>((resolve) => server.close(() => resolve()));
+		}
+	});
+});
