@@ -1,0 +1,326 @@
+#!/usr/bin/env node
+// Benchmark (not a test): signed triggered-conditional-execution notifications per second into the
+// Optimove Trigger versus n8n's built-in Webhook node, on the same n8n, in the same run.
+//
+//   npm run build            # if dist/ is older than nodes/ or credentials/
+//   node bench/trigger-ingest.mjs [--duration 15] [--warmup 3] [--rounds 3] [--concurrency 10,1]
+//                                 [--forged 20] [--engine legacy] [--out bench/results/trigger-ingest.json]
+//
+// Starts one real n8n (test/e2e/lib/n8n.mjs) and the Optimove sandbox, both on 127.0.0.1 and free
+// ports, publishes two single-node workflows:
+//   ours     Optimove Trigger, source "triggered conditional execution" → the URL it registered at
+//            the sandbox (…/webhook/<webhookId>/webhook?token=…), verifies the HMAC-SHA256 signature
+//   builtin  n8n-nodes-base.webhook v2, POST /webhook/bench-builtin, responseMode onReceived
+//            (no verification: it accepts forged notifications too)
+// and drives both with the same load generator (keep-alive http.Agent, fixed concurrency, a fresh
+// signed notification per request), alternating the endpoint order per round. Between phases it
+// waits until every accepted request has become a finished execution, so one endpoint's backlog
+// never runs during the other's measurement. Then it sends forged notifications to both.
+import { createHmac, randomUUID } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { createCredentials, node } from '../test/e2e/lib/fixtures.mjs';
+import { ROOT, N8N_VERSION, startN8n } from '../test/e2e/lib/n8n.mjs';
+import { startSandbox } from '../sandbox/server.mjs';
+
+const { values: args } = parseArgs({
+	options: {
+		duration: { type: 'string', default: '15' },
+		warmup: { type: 'string', default: '3' },
+		rounds: { type: 'string', default: '3' },
+		concurrency: { type: 'string', default: '10,1' },
+		forged: { type: 'string', default: '20' },
+		engine: { type: 'string' }, // N8N_EXPRESSION_ENGINE for n8n (unset = n8n's default)
+		out: { type: 'string', default: 'bench/results/trigger-ingest.json' },
+	},
+});
+const DURATION_MS = Math.max(1, Number(args.duration)) * 1000;
+const WARMUP_MS = Math.max(0, Number(args.warmup)) * 1000;
+const ROUNDS = Math.min(10, Math.max(1, Number(args.rounds)));
+const CONCURRENCIES = args.concurrency.split(',').map((c) => Math.min(64, Math.max(1, Number(c))));
+const FORGED = Math.min(200, Math.max(0, Number(args.forged)));
+const REQUEST_TIMEOUT_MS = 30_000;
+const DRAIN_TIMEOUT_MS = 180_000;
+const SECRET = 'sandbox-webhook-secret';
+const TRIGGER = 'n8n-nodes-optimove.optimoveTrigger';
+const OURS_WEBHOOK_ID = 'bench-optimove-trigger';
+const BUILTIN_PATH = 'bench-builtin';
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+const median = (xs) => {
+	if (!xs.length) return NaN;
+	const s = [...xs].sort((a, b) => a - b);
+	const m = s.length >> 1;
+	return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+const quantile = (sorted, q) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] : NaN);
+const r1 = (x) => (Number.isFinite(x) ? Math.round(x * 10) / 10 : null);
+const r3 = (x) => (Number.isFinite(x) ? Math.round(x * 1000) / 1000 : null);
+
+// ---------------------------------------------------------------- payloads (optimove-api.md §4)
+let seq = 0;
+function notification() {
+	seq++;
+	const now = Date.now();
+	const k = (seq % 1000) + 1;
+	return {
+		timestamp: now,
+		conditional_execution_approval_deadline: now + 5000,
+		request_uid: randomUUID(),
+		is_hashed: false,
+		user: {
+			user_id: `C501-${k}`,
+			is_visitor: false,
+			personalization: { FirstName: ['Anna', 'Ben', 'Chen', 'Dana'][k % 4], Country: ['UA', 'DE', 'GB', 'FR'][k % 4], VIP_Level: ['Bronze', 'Silver', 'Gold', 'Platinum'][k % 4] },
+		},
+		occurrence: {
+			date: new Date(now).toISOString().slice(0, 10),
+			series_id: 'series-501',
+			occurrence_id: `occ-501-${Math.floor(now / 86_400_000)}`,
+			target_group: { id: 42, name: 'Depositors, last 7 days' },
+			notes: 'benchmark',
+			tags: ['triggered', 'bench'],
+			communication_type: 'triggered',
+			action: {
+				id: 7,
+				name: 'Welcome bonus',
+				is_control: false,
+				promotions: [{ name: 'Welcome 10', code: 'WELCOME10' }],
+				channels: [{ id: 505, name: 'Netmera push', brand_id: 'brand-1', template: { id: 7, name: 'Welcome push' } }],
+			},
+		},
+		trigger_context: {
+			id: 11,
+			name: 'First deposit',
+			events: [{ key: 'deposit', timestamp: Math.floor(now / 1000), parameters: { amount: '50.00', currency: 'EUR' } }],
+		},
+	};
+}
+
+const sign = (body, secret = SECRET) => createHmac('sha256', secret).update(body).digest('hex');
+
+// ---------------------------------------------------------------- load generator
+function post(agent, url, body, headers) {
+	return new Promise((resolve) => {
+		const started = process.hrtime.bigint();
+		const req = http.request(
+			url,
+			{ method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...headers } },
+			(res) => {
+				const chunks = [];
+				res.on('data', (c) => chunks.push(c));
+				res.on('end', () => resolve({ status: res.statusCode, body: Buffer.concat(chunks).toString('utf8'), ms: Number(process.hrtime.bigint() - started) / 1e6 }));
+				res.on('error', (error) => resolve({ status: 0, error: error.message, ms: Number(process.hrtime.bigint() - started) / 1e6 }));
+			},
+		);
+		req.setTimeout(REQUEST_TIMEOUT_MS, () => req.destroy(new Error('request timeout')));
+		req.on('error', (error) => resolve({ status: 0, error: error.message, ms: Number(process.hrtime.bigint() - started) / 1e6 }));
+		req.end(body);
+	});
+}
+
+function signedRequest() {
+	const body = JSON.stringify(notification());
+	return { body, headers: { 'optimove-signature-content': sign(body) } };
+}
+
+/** `concurrency` workers send back to back for `ms`; returns counts and latencies of 200s. */
+async function load(url, { concurrency, ms }) {
+	const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
+	const latencies = [];
+	const byStatus = {};
+	let errors = 0;
+	const started = performance.now();
+	const end = started + ms;
+	const worker = async () => {
+		// Bounded: stops starting requests at `end`; each request itself times out.
+		while (performance.now() < end) {
+			const { body, headers } = signedRequest();
+			const res = await post(agent, url, body, headers);
+			byStatus[res.status] = (byStatus[res.status] ?? 0) + 1;
+			if (res.status === 200) latencies.push(res.ms);
+			else errors++;
+		}
+	};
+	await Promise.all(Array.from({ length: concurrency }, worker));
+	const elapsedS = (performance.now() - started) / 1000;
+	agent.destroy();
+	latencies.sort((a, b) => a - b);
+	return {
+		ok: latencies.length,
+		errors,
+		byStatus,
+		seconds: r3(elapsedS),
+		rps: r1(latencies.length / elapsedS),
+		p50: r1(quantile(latencies, 0.5)),
+		p99: r1(quantile(latencies, 0.99)),
+	};
+}
+
+// ---------------------------------------------------------------- n8n side
+async function finishedExecutions(n8n, workflowId) {
+	const list = await n8n.executions(workflowId);
+	return { total: list.length, finished: list.filter((e) => e.finished || e.stoppedAt).length, failed: list.filter((e) => e.status === 'error' || e.status === 'crashed').length };
+}
+
+/** Waits until `expected` executions of the workflow exist and are finished (or nothing moves for 15 s). */
+async function drain(n8n, workflowId, expected) {
+	const started = Date.now();
+	let last = -1;
+	let lastChange = Date.now();
+	let counts;
+	while (Date.now() - started < DRAIN_TIMEOUT_MS) {
+		counts = await finishedExecutions(n8n, workflowId);
+		if (counts.finished >= expected && counts.total === counts.finished) break;
+		if (counts.finished !== last) {
+			last = counts.finished;
+			lastChange = Date.now();
+		} else if (Date.now() - lastChange > 15_000) break;
+		await sleep(1000);
+	}
+	return { ...counts, seconds: r1((Date.now() - started) / 1000) };
+}
+
+async function main() {
+	const startedAt = new Date();
+	const sandbox = await startSandbox({ port: 0, log: false });
+	const env = {};
+	if (args.engine) env.N8N_EXPRESSION_ENGINE = args.engine;
+	let n8n;
+	try {
+		n8n = await startN8n({ quiet: true, env });
+		console.error(`n8n ${N8N_VERSION} on ${n8n.baseUrl} (pid ${n8n.pid}, boot ${n8n.bootSeconds.toFixed(1)} s); sandbox ${sandbox.url}`);
+		const credentials = await createCredentials(n8n, sandbox);
+
+		const oursId = await n8n.createWorkflow({
+			name: 'bench: Optimove Trigger (triggered)',
+			nodes: [node('Optimove Trigger', TRIGGER, { source: 'triggeredConditionalExecution', options: {} }, { credential: credentials.optimoveApi, webhookId: OURS_WEBHOOK_ID })],
+			connections: {},
+		});
+		const builtinId = await n8n.createWorkflow({
+			name: 'bench: built-in Webhook',
+			nodes: [node('Webhook', 'n8n-nodes-base.webhook', { httpMethod: 'POST', path: BUILTIN_PATH, responseMode: 'onReceived', options: {} }, { typeVersion: 2, webhookId: BUILTIN_PATH })],
+			connections: {},
+		});
+		await n8n.publish(oursId);
+		await n8n.publish(builtinId);
+
+		// The URL the trigger registered at "Optimove" (the sandbox), token included.
+		const hooksRes = await fetch(`${sandbox.url}/conditional-execution/v2/triggered/webhooks/`, { headers: { 'X-API-KEY': 'sandbox-api-key' } });
+		const hook = (await hooksRes.json()).find((h) => h.url.includes(`/webhook/${OURS_WEBHOOK_ID}/`));
+		if (!hook) throw new Error('the Optimove Trigger registered no webhook at the sandbox');
+		const endpoints = { ours: { url: hook.url, workflowId: oursId }, builtin: { url: n8n.webhookUrl(BUILTIN_PATH), workflowId: builtinId } };
+		for (const [name, ep] of Object.entries(endpoints)) {
+			const { body, headers } = signedRequest();
+			const res = await post(undefined, ep.url, body, headers);
+			if (res.status !== 200) throw new Error(`${name} endpoint answered ${res.status} to a signed notification: ${res.body}`);
+			ep.accepted = 1;
+		}
+		for (const ep of Object.values(endpoints)) await drain(n8n, ep.workflowId, ep.accepted);
+
+		const phases = [];
+		for (const concurrency of CONCURRENCIES) {
+			for (let round = 1; round <= ROUNDS; round++) {
+				const order = round % 2 ? ['ours', 'builtin'] : ['builtin', 'ours'];
+				for (const name of order) {
+					const ep = endpoints[name];
+					const warm = WARMUP_MS ? await load(ep.url, { concurrency, ms: WARMUP_MS }) : { ok: 0 };
+					const result = await load(ep.url, { concurrency, ms: DURATION_MS });
+					ep.accepted += warm.ok + result.ok;
+					const executions = await drain(n8n, ep.workflowId, ep.accepted);
+					const phase = { concurrency, round, endpoint: name, ...result, warmupOk: warm.ok, executionsSoFar: executions.finished, acceptedSoFar: ep.accepted, drainSeconds: executions.seconds };
+					phases.push(phase);
+					console.error(
+						`c=${concurrency} round ${round} ${name.padEnd(7)} ${String(result.rps).padStart(6)} req/s  p50 ${result.p50} ms  p99 ${result.p99} ms  errors ${result.errors}  executions ${executions.finished}/${ep.accepted} (drained in ${executions.seconds} s)`,
+					);
+				}
+			}
+		}
+
+		// Forged notifications: a well-formed signature made with the wrong secret.
+		const forged = {};
+		for (const [name, ep] of Object.entries(endpoints)) {
+			const before = await drain(n8n, ep.workflowId, ep.accepted);
+			const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+			const byStatus = {};
+			for (let i = 0; i < FORGED; i++) {
+				const body = JSON.stringify(notification());
+				const res = await post(agent, ep.url, body, { 'optimove-signature-content': sign(body, 'not-the-secret') });
+				byStatus[res.status] = (byStatus[res.status] ?? 0) + 1;
+			}
+			agent.destroy();
+			const expectedAfter = before.finished + (byStatus[200] ?? 0);
+			if (byStatus[200]) ep.accepted += byStatus[200];
+			await sleep(3000);
+			const after = await drain(n8n, ep.workflowId, expectedAfter);
+			forged[name] = { sent: FORGED, byStatus, newExecutions: after.finished - before.finished };
+		}
+
+		// Accepted work: every 200 should have become one finished execution.
+		const executions = {};
+		for (const [name, ep] of Object.entries(endpoints)) {
+			const counts = await drain(n8n, ep.workflowId, ep.accepted);
+			executions[name] = { accepted200: ep.accepted, executions: counts.total, finished: counts.finished, failed: counts.failed };
+		}
+
+		// Summary per concurrency: medians of rounds, per-round ratios, spread.
+		const summary = CONCURRENCIES.map((concurrency) => {
+			const of = (name) => phases.filter((p) => p.concurrency === concurrency && p.endpoint === name);
+			const ours = of('ours');
+			const builtin = of('builtin');
+			const ratios = ours.map((o, i) => o.rps / builtin[i].rps);
+			return {
+				concurrency,
+				ours: { rps: ours.map((p) => p.rps), medianRps: r1(median(ours.map((p) => p.rps))), medianP50: r1(median(ours.map((p) => p.p50))), medianP99: r1(median(ours.map((p) => p.p99))), errors: ours.reduce((s, p) => s + p.errors, 0) },
+				builtin: { rps: builtin.map((p) => p.rps), medianRps: r1(median(builtin.map((p) => p.rps))), medianP50: r1(median(builtin.map((p) => p.p50))), medianP99: r1(median(builtin.map((p) => p.p99))), errors: builtin.reduce((s, p) => s + p.errors, 0) },
+				ratioPerRound: ratios.map(r3),
+				ratioMedianOfRounds: r3(median(ratios)),
+				ratioOfMedians: r3(median(ours.map((p) => p.rps)) / median(builtin.map((p) => p.rps))),
+				ratioSpread: [r3(Math.min(...ratios)), r3(Math.max(...ratios))],
+			};
+		});
+
+		const result = {
+			benchmark: 'trigger-ingest',
+			date: startedAt.toISOString(),
+			n8n: N8N_VERSION,
+			expressionEngine: args.engine ?? 'n8n default (isolated in 2.x)',
+			machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, loadGeneratorNode: process.version, platform: `${os.platform()} ${os.release()}` },
+			settings: { durationSeconds: DURATION_MS / 1000, warmupSeconds: WARMUP_MS / 1000, rounds: ROUNDS, concurrency: CONCURRENCIES, bodyBytes: Buffer.byteLength(JSON.stringify(notification())) },
+			summary,
+			phases,
+			executions,
+			forged,
+		};
+		const out = path.resolve(ROOT, args.out);
+		mkdirSync(path.dirname(out), { recursive: true });
+		writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);
+
+		// Table.
+		const line = (cells, widths) => cells.map((c, i) => String(c).padStart(widths[i])).join('  ');
+		const widths = [4, 6, 8, 9, 8, 8, 7, 12];
+		console.log(`\nSigned triggered notifications into n8n ${N8N_VERSION} (${os.cpus().length} cores, loopback, ${DURATION_MS / 1000} s per phase after ${WARMUP_MS / 1000} s warm-up)`);
+		console.log(line(['c', 'round', 'endpoint', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'exec/200s'], widths));
+		for (const p of phases) console.log(line([p.concurrency, p.round, p.endpoint, p.rps, p.p50, p.p99, p.errors, `${p.executionsSoFar}/${p.acceptedSoFar}`], widths));
+		console.log('');
+		for (const s of summary) {
+			console.log(
+				`c=${s.concurrency}: ours median ${s.ours.medianRps} req/s (p50 ${s.ours.medianP50} ms, p99 ${s.ours.medianP99} ms) | built-in median ${s.builtin.medianRps} req/s (p50 ${s.builtin.medianP50} ms, p99 ${s.builtin.medianP99} ms) | ratio ours/built-in: median of rounds ${s.ratioMedianOfRounds}, per round ${s.ratioPerRound.join(' / ')}, spread ${s.ratioSpread.join('–')}`,
+			);
+		}
+		for (const [name, f] of Object.entries(forged)) console.log(`forged ×${f.sent} → ${name}: ${JSON.stringify(f.byStatus)}, new executions ${f.newExecutions}`);
+		for (const [name, e] of Object.entries(executions)) console.log(`accepted work ${name}: ${e.accepted200} answered 200, ${e.executions} executions (${e.finished} finished, ${e.failed} failed)`);
+		console.log(`\nJSON: ${path.relative(ROOT, out)}`);
+	} finally {
+		if (n8n) await n8n.stop();
+		await sandbox.close();
+	}
+}
+
+main().catch((error) => {
+	console.error(error);
+	process.exitCode = 1;
+});
