@@ -54,6 +54,12 @@ export function urlBase(url: string): string {
 	return (cut === -1 ? url : url.slice(0, cut)).replace(/\/+$/, '');
 }
 
+/** Whether a URL lies under a base URL (e.g. an n8n instance's), ignoring case and a trailing slash. */
+export function pointsUnder(url: string, base: string): boolean {
+	const prefix = base.replace(/\/+$/, '').toLowerCase();
+	return prefix !== '' && `${url.toLowerCase()}/`.startsWith(`${prefix}/`);
+}
+
 function toChannel(value: unknown): number | null {
 	if (value === null || value === undefined || value === '') return null;
 	const number = Number(value);

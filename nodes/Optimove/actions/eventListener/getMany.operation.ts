@@ -1,8 +1,11 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { EVENT_TYPE_BY_ID, registeredListeners } from '../../../shared/listeners';
+import { EVENT_TYPE_BY_ID, pointsUnder, registeredListeners } from '../../../shared/listeners';
+import { limitField, returnAllField } from '../campaign/fields';
 import { perItem } from '../runner';
 
 export const description: INodeProperties[] = [
+	returnAllField,
+	limitField,
 	{
 		displayName: 'N8n Base URL',
 		name: 'instanceUrl',
@@ -17,14 +20,16 @@ export const description: INodeProperties[] = [
 /** One item per registered listener, saying whether it points at this n8n (orphans stand out). */
 export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
 	return perItem(this, items, async (itemIndex) => {
-		const base = String(this.getNodeParameter('instanceUrl', itemIndex, '') || this.getInstanceBaseUrl()).replace(/\/+$/, '');
-		const listeners = await registeredListeners(this);
+		const base = String(this.getNodeParameter('instanceUrl', itemIndex, '') || this.getInstanceBaseUrl());
+		const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
+		const limit = returnAll ? undefined : (this.getNodeParameter('limit', itemIndex, 50) as number);
+		const listeners = (await registeredListeners(this)).slice(0, limit);
 		return listeners.map((listener) => ({
 			eventTypeId: listener.eventTypeId,
 			eventType: EVENT_TYPE_BY_ID.get(listener.eventTypeId)?.name ?? null,
 			channelId: listener.channelId,
 			listenerUrl: listener.url,
-			pointsAtThisN8n: base !== '' && listener.url.toLowerCase().startsWith(`${base.toLowerCase()}/`),
+			pointsAtThisN8n: pointsUnder(listener.url, base),
 		}));
 	});
 }

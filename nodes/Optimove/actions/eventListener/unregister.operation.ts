@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
-import { describeSlot, findSlot, registeredListeners, unregisterListener, urlBase } from '../../../shared/listeners';
+import { describeSlot, findSlot, pointsUnder, registeredListeners, unregisterListener, urlBase } from '../../../shared/listeners';
 import { perItem } from '../runner';
 import { channelField, eventTypeField, readSlot } from './fields';
 
@@ -24,11 +24,6 @@ export const description: INodeProperties[] = [
 	},
 ];
 
-function origin(url: string): string {
-	const match = /^[a-z]+:\/\/[^/?#]+/i.exec(url);
-	return (match ? match[0] : url).toLowerCase();
-}
-
 export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
 	return perItem(this, items, async (itemIndex) => {
 		const slot = readSlot(this, itemIndex);
@@ -38,7 +33,7 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		if (!current) return { ...slot, unregistered: false, note: 'No listener was registered in this slot' };
 		const ours = expected
 			? urlBase(current.url) === urlBase(expected)
-			: origin(current.url) === origin(this.getInstanceBaseUrl());
+			: pointsUnder(current.url, this.getInstanceBaseUrl());
 		if (!ours && !force) {
 			throw new NodeOperationError(this.getNode(), `Item ${itemIndex}: ${describeSlot(slot)} is held by ${current.url}, not ${expected || 'this n8n instance'}`, {
 				itemIndex,

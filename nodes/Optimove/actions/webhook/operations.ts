@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { NodeOperationError } from 'n8n-workflow';
 import { triggeredWebhooks } from '../../../shared/listeners';
 import { optimoveRequest } from '../../../shared/transport';
+import { limitField, returnAllField } from '../campaign/fields';
 import { readText } from '../itemValues';
 import { perItem } from '../runner';
 import type { OperationModule } from '../types';
@@ -52,9 +53,13 @@ export const get: OperationModule = {
 };
 
 export const getMany: OperationModule = {
-	description: [],
+	description: [returnAllField, limitField],
 	async execute(this: IExecuteFunctions, items: INodeExecutionData[]) {
-		return perItem(this, items, async () => (await triggeredWebhooks(this)).map((hook) => ({ ...hook })));
+		return perItem(this, items, async (itemIndex) => {
+			const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
+			const limit = returnAll ? undefined : (this.getNodeParameter('limit', itemIndex, 50) as number);
+			return (await triggeredWebhooks(this)).slice(0, limit).map((hook) => ({ ...hook }));
+		});
 	},
 };
 

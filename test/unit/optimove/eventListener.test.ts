@@ -1,12 +1,7 @@
-import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
-import { RESOURCES } from '../../../nodes/Optimove/actions/router';
 import { resetLimiters } from '../../../nodes/shared/transport/limiter';
 import { useVirtualClock } from '../helpers/clock';
-import { REST_CREDENTIALS, TEST_NODE } from '../helpers/n8nContext';
 import { FakeOptimove } from '../trigger/fakeOptimove';
-
-const N8N = 'https://n8n.example.test';
-const FOREIGN = 'https://crm.example.test/hook';
+import { N8N, runOperation as run } from './runOnFake';
 
 let clock: ReturnType<typeof useVirtualClock>;
 beforeEach(() => {
@@ -15,19 +10,7 @@ beforeEach(() => {
 });
 afterEach(() => clock.restore());
 
-async function run(optimove: FakeOptimove, resource: string, operation: string, params: IDataObject, continueOnFail = false) {
-	const items: INodeExecutionData[] = [{ json: {} }];
-	const ctx = {
-		getNode: () => TEST_NODE,
-		getCredentials: async () => ({ ...REST_CREDENTIALS.optimoveApi }),
-		getInputData: () => items,
-		getNodeParameter: (name: string, _i: number, fallback?: unknown) => (params[name] === undefined ? fallback : params[name]),
-		getInstanceBaseUrl: () => `${N8N}/`,
-		continueOnFail: () => continueOnFail,
-		helpers: { httpRequestWithAuthentication: jest.fn(optimove.handle) },
-	};
-	return RESOURCES[resource].operations[operation].execute.call(ctx as never, items);
-}
+const FOREIGN = 'https://crm.example.test/hook';
 
 describe('Event Listener resource', () => {
 	it('registers a URL in a free slot; type 5 never carries a channel', async () => {
@@ -81,24 +64,28 @@ describe('Event Listener resource', () => {
 		expect(empty.json).toMatchObject({ unregistered: false });
 		expect(optimove.listeners).toEqual([]);
 	});
-});
 
-describe('Webhook resource', () => {
-	it('creates, gets many, and deletes; deleting a missing webhook is an error naming the 404', async () => {
+	it('Get Many returns up to Limit listeners unless Return All', async () => {
 		const optimove = new FakeOptimove();
-		const [created] = await run(optimove, 'webhook', 'create', { url: `${N8N}/webhook/t` });
-		expect(created.json).toEqual({ id: 'webhook1', url: `${N8N}/webhook/t` });
-		const many = await run(optimove, 'webhook', 'getMany', {});
-		expect(many.map((m) => m.json)).toEqual([{ id: 'webhook1', url: `${N8N}/webhook/t` }]);
-		const [deleted] = await run(optimove, 'webhook', 'delete', { webhookId: 'webhook1' });
-		expect(deleted.json).toEqual({ id: 'webhook1', deleted: true });
-		const [missing] = await run(optimove, 'webhook', 'delete', { webhookId: 'webhook1' }, true);
-		expect(missing.json.error).toBe('Optimove answered 404 for deleteWebhook');
-		expect(optimove.calls).toContain('DELETE /conditional-execution/v2/triggered/webhooks/webhook1');
+		optimove.listeners = [1, 2, 3].map((id) => ({ EventTypeID: id, ChannelID: null, ListenerURL: `${FOREIGN}/${id}` }));
+		expect(await run(optimove, 'eventListener', 'getMany', { limit: 2 })).toHaveLength(2);
+		expect(await run(optimove, 'eventListener', 'getMany', { returnAll: true, limit: 2 })).toHaveLength(3);
 	});
 
-	it('refuses a URL that is not http(s)', async () => {
-		const [out] = await run(new FakeOptimove(), 'webhook', 'create', { url: 'ftp://x' }, true);
-		expect(out.json.error).toBe('Item 0: URL must start with http:// or https://');
+	it('marks listeners by the N8n Base URL when given, path included (another n8n on the same host is not this one)', async () => {
+		const optimove = new FakeOptimove();
+		optimove.listeners = [
+			{ EventTypeID: 5, ChannelID: null, ListenerURL: 'https://hooks.example.test/n8n/webhook/abc/webhook?token=t' },
+			{ EventTypeID: 4, ChannelID: null, ListenerURL: 'https://hooks.example.test/n8n-staging/webhook/x' },
+		];
+		const out = await run(optimove, 'eventListener', 'getMany', { instanceUrl: 'https://HOOKS.example.test/n8n/' });
+		expect(out.map((o) => o.json.pointsAtThisN8n)).toEqual([true, false]);
+	});
+
+	it('pairs every listed listener with its input item', async () => {
+		const optimove = new FakeOptimove();
+		optimove.listeners = [{ EventTypeID: 5, ChannelID: null, ListenerURL: FOREIGN }];
+		const [out] = await run(optimove, 'eventListener', 'getMany', {});
+		expect(out.pairedItem).toEqual({ item: 0 });
 	});
 });
