@@ -22,7 +22,10 @@ export class OptimoveTrigger implements INodeType {
 		name: 'optimoveTrigger',
 		icon: { light: 'file:../../icons/optimove.svg', dark: 'file:../../icons/optimove.dark.svg' },
 		group: ['trigger'],
-		version: 1,
+		// 1.1 behaves exactly as 1. n8n evaluates an expression (an isolate) on every request to a
+		// version-1 webhook node to look for a binary-data option; from 1.1 on it does not.
+		version: [1, 1.1],
+		defaultVersion: 1.1,
 		subtitle: '={{$parameter["source"] === "triggeredConditionalExecution" ? "Triggered conditional execution" : "Event listeners"}}',
 		description: 'Starts a workflow when Optimove processes, executes or cancels a campaign, or asks for a conditional-execution approval',
 		defaults: { name: 'Optimove Trigger' },

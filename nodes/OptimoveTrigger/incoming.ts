@@ -3,6 +3,7 @@ import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-w
 import { verifySignature } from '../shared/signature';
 import { runtime } from '../shared/transport';
 import type { Scope } from './listenerLifecycle';
+import { signingSecret } from './signingSecret';
 import { normalizeListenerEvent, normalizeTriggeredNotification } from './normalize';
 import type { SignatureStatus } from './normalize';
 
@@ -49,6 +50,26 @@ function signatureHeader(ctx: IWebhookFunctions): unknown {
 }
 
 /**
+ * Verifies the signature header with the credential's secret; undefined means reject. Without a
+ * secret the notification is accepted, flagged as not verified.
+ */
+async function checkSignature(ctx: IWebhookFunctions, raw: Buffer | undefined): Promise<SignatureStatus | undefined> {
+	const header = signatureHeader(ctx);
+	const lookup = await signingSecret(ctx);
+	let secret = lookup.secret;
+	let verified = secret !== '' && verifySignature(raw, header, secret);
+	if (!verified) {
+		const reread = await lookup.reread();
+		if (reread !== undefined && reread !== secret) {
+			secret = reread;
+			verified = secret !== '' && verifySignature(raw, header, secret);
+		}
+	}
+	if (verified) return { verified: true };
+	return secret === '' ? { verified: false, note: NO_SECRET_NOTE } : undefined;
+}
+
+/**
  * One Optimove request: token check, then (triggered) signature over the exact raw bytes and the
  * optional replay window, then JSON; a rejection answers 400/401 and starts no execution.
  */
@@ -64,13 +85,8 @@ export async function handleRequest(this: IWebhookFunctions): Promise<IWebhookRe
 		return { workflowData: [[{ json: normalizeListenerEvent(payload, now) }]], webhookResponse: { received: true } };
 	}
 
-	const credentials = await this.getCredentials('optimoveApi');
-	const secret = typeof credentials.webhookSecret === 'string' ? credentials.webhookSecret : '';
-	let signature: SignatureStatus = { verified: false, note: NO_SECRET_NOTE };
-	if (secret) {
-		if (!verifySignature(raw, signatureHeader(this), secret)) return reject(this, 401, 'Unauthorized: missing or invalid signature');
-		signature = { verified: true };
-	}
+	const signature = await checkSignature(this, raw);
+	if (!signature) return reject(this, 401, 'Unauthorized: missing or invalid signature');
 	const { payload, error } = parseBody(raw);
 	if (!payload) return reject(this, 400, error as string);
 	const maxAgeSeconds = Number((this.getNodeParameter('options', {}) as IDataObject).maxAgeSeconds ?? 0);

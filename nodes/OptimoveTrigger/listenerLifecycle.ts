@@ -20,6 +20,8 @@ import type { Registration, Slot } from '../shared/listeners';
 export interface Scope {
 	token?: string;
 	slots?: Slot[];
+	/** Test scope only: foreign registrations "Replace Existing Listeners" displaced, restored on delete. */
+	displaced?: Registration[];
 	webhookId?: string;
 }
 
@@ -133,12 +135,20 @@ export async function createListeners(ctx: IHookFunctions): Promise<boolean> {
 			done.push(step);
 		} catch (error) {
 			const undone = await rollBack(ctx, done);
+			const outcome =
+				undone === done.length
+					? `${undone} registration(s) made before it were rolled back, so Optimove is as it was.`
+					: `Only ${undone} of ${done.length} registration(s) made before it could be rolled back (see the n8n log): check the listeners with Optimove node → Event Listener → Get Many.`;
 			throw new NodeOperationError(ctx.getNode(), `Registering ${describeSlot(step.slot)} failed: ${(error as Error).message}`, {
-				description: `${undone} registration(s) made before it were rolled back, so Optimove is as it was. ${(error as { description?: string }).description ?? ''}`.trim(),
+				description: `${outcome} ${(error as { description?: string }).description ?? ''}`.trim(),
 			});
 		}
 	}
 	scope.slots = uniqueSlots([...(scope.slots ?? []), ...slots]);
+	if (scopeName(ctx) === 'test') {
+		const displaced = done.flatMap((d) => (d.previous && urlBase(d.previous.url) !== ownBase ? [d.previous] : []));
+		scope.displaced = [...(scope.displaced ?? []), ...displaced];
+	}
 	if (done.length > 0) ctx.logger.info(`Optimove Trigger: registered ${done.map((d) => describeSlot(d.slot)).join(', ')}`);
 	return true;
 }
@@ -158,7 +168,10 @@ async function rollBack(ctx: IHookFunctions, done: Array<{ slot: Slot; previous?
 	return undone;
 }
 
-/** Unregisters the slots that hold this workflow's URL; foreign ones are left untouched. */
+/**
+ * Unregisters the slots that hold this workflow's URL; foreign ones are left untouched. After a
+ * test, a slot taken over with "Replace Existing Listeners" goes back to the URL that held it.
+ */
 export async function deleteListeners(ctx: IHookFunctions): Promise<boolean> {
 	const scope = scopeOf(ctx);
 	const ownBase = urlBase(ctx.getNodeWebhookUrl('default') as string);
@@ -177,8 +190,15 @@ export async function deleteListeners(ctx: IHookFunctions): Promise<boolean> {
 			ctx.logger.info(`Optimove Trigger: ${describeSlot(slot)} now points at ${current.url}; left untouched`);
 			continue;
 		}
-		await unregisterListener(ctx, slot);
+		const displaced = (scope.displaced ?? []).find((d) => slotKey(d) === slotKey(slot));
+		if (displaced) {
+			await registerListener(ctx, displaced);
+			ctx.logger.info(`Optimove Trigger: test over, ${describeSlot(slot)} given back to ${displaced.url}`);
+		} else {
+			await unregisterListener(ctx, slot);
+		}
 	}
 	scope.slots = [];
+	delete scope.displaced;
 	return true;
 }

@@ -64,6 +64,13 @@ export function normalizeTriggeredNotification(payload: IDataObject, now: number
 	for (const key of ['timestamp', 'conditional_execution_approval_deadline']) {
 		if (typeof payload[key] === 'number') timestamps[key] = epochToIso(payload[key] as number);
 	}
+	const events = ((payload.trigger_context ?? {}) as IDataObject).events;
+	if (Array.isArray(events)) {
+		timestamps.triggerEvents = events.map((event) => {
+			const value = (event as IDataObject | null)?.timestamp;
+			return typeof value === 'number' ? (epochToIso(value) ?? null) : null;
+		});
+	}
 	const deadline = payload.conditional_execution_approval_deadline;
 	const out: IDataObject = {
 		source: 'triggeredConditionalExecution',

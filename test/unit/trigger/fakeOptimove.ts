@@ -23,6 +23,9 @@ export class FakeOptimove {
 	/** RegisterEventListener for this event type answers 400 (not retried). */
 	failRegisterFor?: number;
 
+	/** UnregisterEventListener for this event type answers 400 (not retried). */
+	failUnregisterFor?: number;
+
 	private nextWebhook = 1;
 
 	handle = async (_type: string, request: IHttpRequestOptions) => {
@@ -41,6 +44,7 @@ export class FakeOptimove {
 				return ok();
 			}
 			case 'POST /General/UnregisterEventListener': {
+				if (Number(body.EventTypeID) === this.failUnregisterFor) return ok('"Unregister failed"', 400);
 				const channel = (body.ChannelID as number) ?? null;
 				this.listeners = this.listeners.filter((l) => !(l.EventTypeID === body.EventTypeID && l.ChannelID === channel));
 				return ok();
@@ -51,6 +55,10 @@ export class FakeOptimove {
 				const hook = { id: `webhook${this.nextWebhook++}`, url: String(body.url) };
 				this.webhooks.push(hook);
 				return ok(hook, 201);
+			}
+			case 'GET /conditional-execution/v2/triggered/webhooks/{id}': {
+				const hook = this.webhooks.find((w) => w.id === decodeURIComponent(path.split('/').pop() as string));
+				return hook ? ok({ ...hook }) : ok({ message: 'not found' }, 404);
 			}
 			case 'DELETE /conditional-execution/v2/triggered/webhooks/{id}': {
 				const id = decodeURIComponent(path.split('/').pop() as string);

@@ -1,6 +1,7 @@
 import { createHmac } from 'crypto';
 import type { IDataObject } from 'n8n-workflow';
 import { OptimoveTrigger } from '../../../nodes/OptimoveTrigger/OptimoveTrigger.node';
+import { clearSigningSecrets } from '../../../nodes/OptimoveTrigger/signingSecret';
 import { useVirtualClock } from '../helpers/clock';
 import { fakeSecret } from '../helpers/n8nContext';
 
@@ -11,6 +12,7 @@ const NOW = Date.UTC(2026, 10, 22, 9, 0, 0);
 
 let clock: ReturnType<typeof useVirtualClock>;
 beforeEach(() => {
+	clearSigningSecrets();
 	clock = useVirtualClock(NOW);
 });
 afterEach(() => clock.restore());
@@ -21,6 +23,9 @@ interface Call {
 	query?: IDataObject;
 	params?: IDataObject;
 	secret?: string;
+	/** The credential's id: set it to let the node cache the secret between requests. */
+	credentialId?: string;
+	getCredentials?: () => Promise<IDataObject>;
 }
 
 async function deliver(call: Call) {
@@ -42,7 +47,8 @@ async function deliver(call: Call) {
 		getQueryData: () => call.query ?? { token: TOKEN },
 		getNodeParameter: (name: string, fallback?: unknown) => (params[name] === undefined ? fallback : params[name]),
 		getWorkflowStaticData: () => ({ production: { token: TOKEN } }),
-		getCredentials: async () => ({ webhookSecret: call.secret ?? SECRET }),
+		getNode: () => ({ credentials: { optimoveApi: { id: call.credentialId ?? null, name: 'Optimove' } } }),
+		getCredentials: call.getCredentials ?? (async () => ({ webhookSecret: call.secret ?? SECRET })),
 		getResponseObject: () => res,
 	};
 	const result = await trigger.webhook.call(ctx as never);
@@ -172,5 +178,85 @@ describe('Optimove Trigger webhook: triggered notifications', () => {
 		expect(rejected.response.body).toEqual({ message: 'Unauthorized: notification timestamp outside the 300 s replay window' });
 		const accepted = await deliver({ body: fresh, params, headers: { 'optimove-signature-content': sign(fresh) } });
 		expect(accepted.item?.requestUid).toBe('req-1');
+	});
+});
+
+describe('Optimove Trigger webhook: signature vectors through webhook()', () => {
+	const VECTOR = 'c0fa1bc00531bd78ef38c628449c5102aeabd49b5dc3a2a516ea6ea959d6658e';
+
+	it("verifies Optimove's own example (abcdefg / I love cupcakes): past the signature, then 400 as it is not JSON", async () => {
+		const body = 'I love cupcakes';
+		const good = await deliver({ body, params: triggered, secret: 'abcdefg', headers: { 'optimove-signature-content': VECTOR } });
+		expect(good.response).toEqual({ statusCode: 400, body: { message: 'Malformed JSON body' } });
+		const wrongSecret = await deliver({ body, params: triggered, secret: 'abcdefh', headers: { 'optimove-signature-content': VECTOR } });
+		expect(wrongSecret.response.statusCode).toBe(401);
+		const tampered = await deliver({ body: `${body}!`, params: triggered, secret: 'abcdefg', headers: { 'optimove-signature-content': VECTOR } });
+		expect(tampered.response.statusCode).toBe(401);
+	});
+
+	it('verifies the exact bytes, including non-ASCII and whitespace Optimove chose', async () => {
+		const body = Buffer.from('{ "request_uid" : "r-ü",\n  "user": {"user_id":"Zoë"} }', 'utf8');
+		const { item } = await deliver({ body, params: triggered, headers: { 'optimove-signature-content': sign(body) } });
+		expect(item).toMatchObject({ requestUid: 'r-ü', userId: 'Zoë', signatureVerified: true });
+	});
+
+	it('answers 400 for a signed empty body, with no execution', async () => {
+		const { result, response } = await deliver({ body: '', params: triggered, headers: { 'optimove-signature-content': sign('') } });
+		expect(response.statusCode).toBe(400);
+		expect(result).toEqual({ noWebhookResponse: true });
+	});
+
+	it('normalises trigger event timestamps (seconds or ms) to ISO, keeping order', async () => {
+		const body = notification({ trigger_context: { id: 1, events: [{ key: 'login', timestamp: NOW / 1000 }, { key: 'deposit', timestamp: NOW }, { key: 'x' }] } });
+		const { item } = await deliver({ body, params: triggered, headers: { 'optimove-signature-content': sign(body) } });
+		expect((item?.timestamps as IDataObject).triggerEvents).toEqual(['2026-11-22T09:00:00.000Z', '2026-11-22T09:00:00.000Z', null]);
+	});
+});
+
+describe('Optimove Trigger webhook: the signing secret is read at most once per 10 s', () => {
+	function counting(secrets: string[]) {
+		const reads = { count: 0 };
+		const getCredentials = async () => ({ webhookSecret: secrets[Math.min(reads.count++, secrets.length - 1)] });
+		return { reads, getCredentials };
+	}
+
+	it('reads the credential once for many notifications, again after 10 s', async () => {
+		const { reads, getCredentials } = counting([SECRET]);
+		const body = notification();
+		const headers = { 'optimove-signature-content': sign(body) };
+		for (let i = 0; i < 5; i++) {
+			expect((await deliver({ body, params: triggered, headers, credentialId: 'c1', getCredentials })).item?.signatureVerified).toBe(true);
+		}
+		expect(reads.count).toBe(1);
+		clock.advance(10_000);
+		await deliver({ body, params: triggered, headers, credentialId: 'c1', getCredentials });
+		expect(reads.count).toBe(2);
+	});
+
+	it('a rotated secret works at once (re-read on a mismatch), but forged requests re-read at most once a second', async () => {
+		const rotated = fakeSecret('rotated');
+		const { reads, getCredentials } = counting([SECRET, rotated]);
+		const old = notification();
+		await deliver({ body: old, params: triggered, headers: { 'optimove-signature-content': sign(old) }, credentialId: 'c1', getCredentials });
+		const body = notification({ request_uid: 'after-rotation' });
+		const headers = { 'optimove-signature-content': sign(body, rotated) };
+		expect((await deliver({ body, params: triggered, headers, credentialId: 'c1', getCredentials })).response.statusCode).toBe(401);
+		expect(reads.count).toBe(1);
+		clock.advance(1_000);
+		expect((await deliver({ body, params: triggered, headers, credentialId: 'c1', getCredentials })).item?.requestUid).toBe('after-rotation');
+		expect(reads.count).toBe(2);
+		const forged = { 'optimove-signature-content': sign(body, 'attacker') };
+		for (let i = 0; i < 5; i++) {
+			expect((await deliver({ body, params: triggered, headers: forged, credentialId: 'c1', getCredentials })).response.statusCode).toBe(401);
+		}
+		expect(reads.count).toBe(2);
+	});
+
+	it('keeps credentials apart: another credential id reads its own secret', async () => {
+		const body = notification();
+		const headers = { 'optimove-signature-content': sign(body) };
+		await deliver({ body, params: triggered, headers, credentialId: 'c1' });
+		const other = await deliver({ body, params: triggered, headers, credentialId: 'c2', secret: fakeSecret('other') });
+		expect(other.response.statusCode).toBe(401);
 	});
 });

@@ -80,6 +80,17 @@ describe('Optimove Trigger lifecycle: event listeners', () => {
 		expect(optimove.listeners).toEqual([{ EventTypeID: 4, ChannelID: null, ListenerURL: FOREIGN }]);
 	});
 
+	it('says so when a rollback step fails too, instead of claiming Optimove is as it was', async () => {
+		const optimove = new FakeOptimove();
+		optimove.failRegisterFor = 13;
+		optimove.failUnregisterFor = 5;
+		const { call, logs } = hooks(optimove, { params: listenerParams([5, 4, 13]) });
+		const error = (await call('create').catch((e: unknown) => e)) as { description?: string };
+		expect(error.description).toMatch(/^Only 1 of 2 registration\(s\) made before it could be rolled back/);
+		expect(logs.some((l) => l.startsWith('error') && l.includes('could not roll back "Scheduled Conditional Execution"'))).toBe(true);
+		expect(optimove.listeners.map((l) => l.EventTypeID)).toEqual([5]);
+	});
+
 	it('requires a channel for channel-specific events', async () => {
 		const { call } = hooks(new FakeOptimove(), { params: listenerParams([13], { channelId: '' }) });
 		await expect(call('create')).rejects.toThrow('Campaign Executed on Channel (type 13) is registered per channel: choose a Channel');
@@ -117,6 +128,35 @@ describe('Optimove Trigger lifecycle: event listeners', () => {
 			expect(staticData.production).toBeUndefined();
 			await call('delete');
 			expect(optimove.listeners).toEqual([]);
+		});
+
+		it('with Replace on, take a slot for the test and give it back to its holder afterwards', async () => {
+			const optimove = new FakeOptimove();
+			const production = `${URL}?token=abc`;
+			optimove.listeners = [
+				{ EventTypeID: 5, ChannelID: null, ListenerURL: production },
+				{ EventTypeID: 4, ChannelID: null, ListenerURL: FOREIGN },
+			];
+			const params = listenerParams([5, 4, 2], { replaceExisting: true });
+			const { call } = hooks(optimove, { params, mode: 'manual', webhookUrl: TEST_URL });
+			await call('create');
+			expect(optimove.listeners.every((l) => l.ListenerURL.startsWith(`${TEST_URL}?token=`))).toBe(true);
+			await call('delete');
+			expect(optimove.listeners).toEqual([
+				{ EventTypeID: 5, ChannelID: null, ListenerURL: production },
+				{ EventTypeID: 4, ChannelID: null, ListenerURL: FOREIGN },
+			]);
+		});
+
+		it('never unregister the published workflow\'s slots when the test ends', async () => {
+			const optimove = new FakeOptimove();
+			const prod = hooks(optimove, { params: listenerParams([5]) });
+			await prod.call('create');
+			const published = optimove.listeners[0].ListenerURL;
+			const test = hooks(optimove, { params: listenerParams([5, 3]), mode: 'manual', webhookUrl: TEST_URL, staticData: prod.staticData });
+			await expect(test.call('create')).rejects.toThrow(/This workflow is published/);
+			await test.call('delete');
+			expect(optimove.listeners).toEqual([{ EventTypeID: 5, ChannelID: null, ListenerURL: published }]);
 		});
 
 		it('refuse to take the slot from the published workflow, saying so', async () => {
