@@ -6,7 +6,7 @@ import type {
 	IWebhookResponseData,
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
-import { getExecutionChannels } from '../Optimove/methods/loadOptions';
+import { getExecutionChannels } from '../shared/channels';
 import { LISTENER_EVENT_TYPES } from '../shared/listeners';
 import { handleRequest } from './incoming';
 import { createListeners, deleteListeners, listenersExist } from './listenerLifecycle';
