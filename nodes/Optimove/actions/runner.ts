@@ -57,6 +57,8 @@ export interface BatchResult {
 export interface BatchOptions<T> {
 	/** Entries with different keys never share a batch (e.g. one campaign or channel per call). */
 	groupBy?: (entry: T) => string | number;
+	/** Batches in flight at once (default 1: one after another). Outputs keep the input order. */
+	concurrency?: number;
 }
 
 /** Consecutive batches of at most `size`, per group in the order groups first appear. */
@@ -95,30 +97,46 @@ export async function inBatches<T>(
 	}
 	const groupOf = options.groupBy;
 	const batches = batchesOf(valid, size, groupOf ? (p) => groupOf(p.entry) : undefined);
-	for (let b = 0; b < batches.length; b++) {
-		const batch = batches[b];
-		const indexes = batch.map((p) => p.itemIndex);
-		try {
-			const result = await send(
-				batch.map((p) => p.entry),
-				indexes,
-				b + 1,
-			);
-			for (const i of indexes) byItem.set(i, { json: result.sent(i, b + 1), pairedItem: { item: i } });
-		} catch (error) {
-			if (!ctx.continueOnFail()) {
-				const failure = asNodeError(ctx, error as Error, indexes[0]);
-				const sentBefore = batches.slice(0, b).reduce((n, x) => n + x.length, 0);
-				(failure as NodeOperationError).description = [
-					(failure as NodeOperationError).description,
-					`Batch ${b + 1} of ${batches.length} (items ${indexes[0]}–${indexes[indexes.length - 1]}) failed; ${sentBefore} item(s) in earlier batches were accepted by Optimove.`,
-				]
-					.filter(Boolean)
-					.join(' ');
-				throw failure;
+	let next = 0;
+	let accepted = 0;
+	const failures: Array<{ error: Error; b: number }> = [];
+	// Workers take batches in order; without continueOnFail the first failure stops new batches
+	// from starting, and the ones already in flight finish before the node stops.
+	const worker = async () => {
+		while (next < batches.length && failures.length === 0) {
+			const b = next++;
+			const batch = batches[b];
+			const indexes = batch.map((p) => p.itemIndex);
+			try {
+				const result = await send(
+					batch.map((p) => p.entry),
+					indexes,
+					b + 1,
+				);
+				for (const i of indexes) byItem.set(i, { json: result.sent(i, b + 1), pairedItem: { item: i } });
+				accepted += batch.length;
+			} catch (error) {
+				if (!ctx.continueOnFail()) {
+					failures.push({ error: error as Error, b });
+					return;
+				}
+				for (const i of indexes) byItem.set(i, errorItem(error as Error, i, { batch: b + 1 }));
 			}
-			for (const i of indexes) byItem.set(i, errorItem(error as Error, i, { batch: b + 1 }));
 		}
+	};
+	const concurrency = Math.max(1, Math.min(options.concurrency ?? 1, batches.length));
+	await Promise.all(Array.from({ length: concurrency }, worker));
+	if (failures.length > 0) {
+		const { b } = failures[0];
+		const indexes = batches[b].map((p) => p.itemIndex);
+		const error = asNodeError(ctx, failures[0].error, indexes[0]);
+		(error as NodeOperationError).description = [
+			(error as NodeOperationError).description,
+			`Batch ${b + 1} of ${batches.length} (items ${indexes[0]}–${indexes[indexes.length - 1]}) failed; ${accepted} item(s) in ${concurrency > 1 ? 'other' : 'earlier'} batches were accepted by Optimove.`,
+		]
+			.filter(Boolean)
+			.join(' ');
+		throw error;
 	}
 	return [...byItem.keys()].sort((a, b) => a - b).map((i) => byItem.get(i) as INodeExecutionData);
 }

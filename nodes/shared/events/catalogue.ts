@@ -103,6 +103,9 @@ export const OOTB_EVENTS: OotbEvent[] = [
 
 export const OOTB_EVENT_BY_NAME = new Map(OOTB_EVENTS.map((event) => [event.name, event]));
 
+/** Every parameter an OOTB event takes, mandatory or optional (without the prefix). */
+export const PARAMS_OF_EVENT = new Map(OOTB_EVENTS.map((event) => [event.name, new Set([...event.mandatory, ...event.optional])]));
+
 /** Events Optimove limits to 50 requests per 10 seconds. */
 export const RATE_LIMITED_EVENTS = new Set(['ootb_registration', 'ootb_user_details_update']);
 
@@ -121,9 +124,15 @@ const TYPE_RULES: Array<[RegExp, ParamType]> = [
 	[/amount|balance|stakes?$|_bonus$|bonus_used|payout|price|_fee$|revenue|^number_of|^num_|quantity|^odds_|percentage|total_pay|^leg_num$|_index$|^gc_used$/, 'number'],
 ];
 
+const typeCache = new Map<string, ParamType>();
+
 export function paramType(name: string): ParamType {
-	if (ENUMS[name]) return { oneOf: ENUMS[name] };
-	return TYPE_RULES.find(([pattern]) => pattern.test(name))?.[1] ?? 'string';
+	let type = typeCache.get(name);
+	if (type === undefined) {
+		type = ENUMS[name] ? { oneOf: ENUMS[name] } : (TYPE_RULES.find(([pattern]) => pattern.test(name))?.[1] ?? 'string');
+		typeCache.set(name, type);
+	}
+	return type;
 }
 
 export const CONTEXT_PREFIX = 'ootb_';

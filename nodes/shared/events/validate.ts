@@ -1,4 +1,4 @@
-import { CONTEXT_PREFIX, OOTB_EVENT_BY_NAME, paramType } from './catalogue';
+import { CONTEXT_PREFIX, OOTB_EVENT_BY_NAME, PARAMS_OF_EVENT, paramType } from './catalogue';
 import type { ParamType } from './catalogue';
 import { contextTime, envelopeTime, parseEventTime } from './time';
 
@@ -105,7 +105,7 @@ function envelope(input: EventInput, tenant: number, now: number, context: Recor
 /** Builds one OOTB event: known event, primary keys and mandatory parameters present, typed values. */
 export function buildOotbEvent(input: EventInput, tenant: number, now: number): OptimoveEvent {
 	const spec = OOTB_EVENT_BY_NAME.get(input.event) ?? fail(`unknown OOTB event "${input.event}"`);
-	const known = new Set([...spec.mandatory, ...spec.optional]);
+	const known = PARAMS_OF_EVENT.get(spec.name) as Set<string>;
 	const values = new Map<string, unknown>();
 	for (const [raw, value] of Object.entries(input.params)) {
 		const name = raw.startsWith(CONTEXT_PREFIX) ? raw.slice(CONTEXT_PREFIX.length) : raw;
@@ -122,6 +122,8 @@ export function buildOotbEvent(input: EventInput, tenant: number, now: number): 
 /** Builds one custom event: snake_case names, primitive values, strings of at most 255 characters. */
 export function buildCustomEvent(input: EventInput, tenant: number, now: number): OptimoveEvent {
 	if (!SNAKE_CASE.test(input.event)) fail(`event key "${input.event}" must be snake_case (lower-case letters, digits, underscores)`);
+	// An OOTB name here would skip the checks its catalogue row makes.
+	if (OOTB_EVENT_BY_NAME.has(input.event)) fail(`"${input.event}" is an OOTB event: use the Send OOTB Event operation, which checks its parameters`);
 	const context: Record<string, unknown> = {};
 	for (const [name, value] of Object.entries(input.params)) {
 		if (!SNAKE_CASE.test(name)) fail(`parameter name "${name}" must be snake_case`);

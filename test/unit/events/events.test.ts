@@ -1,5 +1,6 @@
 import { createHmac } from 'crypto';
 import type { IDataObject, IHttpRequestOptions, INodeExecutionData } from 'n8n-workflow';
+import { REQUESTS_IN_FLIGHT } from '../../../nodes/Optimove/actions/event/send';
 import { RESOURCES } from '../../../nodes/Optimove/actions/router';
 import { OOTB_EVENTS } from '../../../nodes/shared/events/catalogue';
 import { envelopeTime, parseEventTime } from '../../../nodes/shared/events/time';
@@ -31,6 +32,9 @@ describe('event time', () => {
 		['epoch seconds as text', '1716805800', '2024-05-27 10:30:00.000000 UTC'],
 		["Optimove's own format keeps microseconds", '2024-05-27 10:30:00.123456 UTC', '2024-05-27 10:30:00.123456 UTC'],
 		['a naive time is UTC', '2024-05-27 10:30:00', '2024-05-27 10:30:00.000000 UTC'],
+		['ISO with a quarter-hour offset', '2024-05-27T16:15:00+05:45', '2024-05-27 10:30:00.000000 UTC'],
+		['ISO across midnight and a year', '2025-01-01T01:30:00+02:00', '2024-12-31 23:30:00.000000 UTC'],
+		['ISO without seconds (read by luxon)', '2024-05-27T12:30+02:00', '2024-05-27 10:30:00.000000 UTC'],
 	])('%s', (_, input, expected) => {
 		const time = parseEventTime(input);
 		if (typeof time === 'string') throw new Error(time);
@@ -38,7 +42,7 @@ describe('event time', () => {
 		expect(envelopeTime(time)).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{6} UTC$/);
 	});
 
-	it.each([['yesterday'], ['2024-13-40T00:00:00Z'], [{}], [null], [true]])('refuses %j with a message that says what to use', (input) => {
+	it.each([['yesterday'], ['2024-13-40T00:00:00Z'], ['2024-02-30T10:00:00Z'], ['2023-02-29T10:00:00+01:00'], ['2024-05-27T10:61:00Z'], [{}], [null], [true]])('refuses %j with a message that says what to use', (input) => {
 		expect(parseEventTime(input)).toEqual(expect.stringMatching(/ISO 8601|must be a time/));
 	});
 });
@@ -113,6 +117,7 @@ describe('custom event validation', () => {
 		[{ event: 'tier_changed', params: { newTier: 'Gold' } }, 'parameter name "newTier" must be snake_case'],
 		[{ event: 'tier_changed', params: { note: 'x'.repeat(300) } }, 'parameter note is longer than 255 characters (300)'],
 		[{ event: 'tier_changed', params: { tags: ['a'] } }, 'parameter tags must be text, a number, a boolean or null, got a list'],
+		[{ event: 'ootb_deposit', params: {} }, '"ootb_deposit" is an OOTB event: use the Send OOTB Event operation'],
 	])('refuses %j', (input, message) => {
 		expect(() => buildCustomEvent({ customer: 'C1', ...input }, 1, NOW)).toThrow(message);
 	});
@@ -135,9 +140,10 @@ interface Sent {
 	at: number;
 }
 
-async function sendOotb(rows: IDataObject[], options: { reply?: (call: number, body: unknown[]) => { statusCode: number; body: unknown }; continueOnFail?: boolean; event?: string } = {}) {
+async function sendOotb(rows: IDataObject[], options: { reply?: (call: number, body: unknown[]) => { statusCode: number; body: unknown }; continueOnFail?: boolean; event?: string; sent?: unknown[] } = {}) {
 	const items: INodeExecutionData[] = rows.map((json) => ({ json }));
-	const sent: Sent[] = [];
+	const sent: Sent[] = (options.sent as Sent[] | undefined) ?? [];
+	const flight = { now: 0, max: 0 };
 	const params: IDataObject = { event: options.event ?? 'ootb_deposit', parametersFrom: 'item', customerField: 'customer', visitorField: 'visitor', timeField: 'timestamp' };
 	const ctx = {
 		getNode: () => TEST_NODE,
@@ -150,12 +156,15 @@ async function sendOotb(rows: IDataObject[], options: { reply?: (call: number, b
 				const body = request.body as unknown[];
 				sent.push({ body, headers: (request.headers ?? {}) as IDataObject, at: clock.state.now });
 				const reply = options.reply?.(sent.length, body) ?? { statusCode: 200, body: { status: 'success', message: `${body.length} events accepted` } };
+				flight.max = Math.max(flight.max, ++flight.now);
+				for (let tick = 0; tick < 5; tick++) await Promise.resolve(); // the answer takes a while: other batches start
+				flight.now--;
 				return { ...reply, headers: {} };
 			}),
 		},
 	};
 	const output = await RESOURCES.event.operations.sendOotbEvent.execute.call(ctx as never, items);
-	return { output, sent };
+	return { output, sent, maxInFlight: flight.max };
 }
 
 const deposits = (n: number, from = 0) => Array.from({ length: n }, (_, k) => ({ customer: `C${from + k}`, ootb_transaction_id: `t${from + k}`, timestamp: 1716805800 + k }));
@@ -183,6 +192,23 @@ describe('delivery', () => {
 		expect(failed).toEqual([10, 11, 12, 13, 14, 15, 16, 17, 18, 19]);
 		expect(output[10].json.error).toBe('Optimove rejected the request with these events: Failed to validate the event ootb_deposit');
 		expect(output.filter((o) => o.json.sent)).toHaveLength(15);
+	});
+
+	it(`keeps at most ${REQUESTS_IN_FLIGHT} requests in flight; outputs stay in input order`, async () => {
+		const { output, sent, maxInFlight } = await sendOotb(deposits(95));
+		expect(maxInFlight).toBe(REQUESTS_IN_FLIGHT);
+		expect(sent.flatMap((s) => s.body as IDataObject[]).map((e) => e.customer)).toEqual(deposits(95).map((d) => d.customer));
+		expect(output.map((o) => o.json.customer)).toEqual(deposits(95).map((d) => d.customer));
+	});
+
+	it('without continueOnFail a rejected batch stops new batches; the error counts what was accepted', async () => {
+		const reply = (call: number) => (call === 2 ? { statusCode: 200, body: { status: 'error', message: 'bad batch' } } : { statusCode: 200, body: { status: 'success', message: 'ok' } });
+		const sent: unknown[] = [];
+		const error = await sendOotb(deposits(100), { reply, sent }).catch((e: Error & { description?: string }) => e);
+		expect((error as Error).message).toBe('Optimove rejected the request with these events: bad batch');
+		// Batches 1–4 start together; batch 1 answers first and batch 5 starts before batch 2's rejection is known.
+		expect(sent).toHaveLength(5);
+		expect((error as { description?: string }).description).toContain('Batch 2 of 10 (items 10–19) failed; 40 item(s) in other batches were accepted by Optimove.');
 	});
 
 	it('an invalid item never blocks the valid ones and is never sent', async () => {

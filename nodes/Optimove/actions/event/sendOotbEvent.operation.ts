@@ -1,5 +1,5 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { CONTEXT_PREFIX, OOTB_EVENT_BY_NAME, OOTB_EVENTS } from '../../../shared/events/catalogue';
+import { CONTEXT_PREFIX, OOTB_EVENT_BY_NAME, OOTB_EVENTS, PARAMS_OF_EVENT } from '../../../shared/events/catalogue';
 import { buildOotbEvent } from '../../../shared/events/validate';
 import type { EventInput } from '../../../shared/events/validate';
 import { additionalParameters, identityFields, itemFieldNames, MANDATORY_FIELD_PREFIX, mandatoryFields } from './fields';
@@ -46,8 +46,7 @@ function fromFields(ctx: IExecuteFunctions, itemIndex: number, event: string): E
 
 export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
 	const event = this.getNodeParameter('event', 0) as string;
-	const spec = OOTB_EVENT_BY_NAME.get(event);
-	const known = new Set([...(spec?.mandatory ?? []), ...(spec?.optional ?? [])]);
+	const known = PARAMS_OF_EVENT.get(event) ?? new Set<string>();
 	const fromItem = this.getNodeParameter('parametersFrom', 0, 'fields') === 'item';
 	const names = fromItem ? readItemFieldNames(this) : undefined;
 	const readInput = (itemIndex: number): EventInput => {
