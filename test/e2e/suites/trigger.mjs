@@ -1,14 +1,15 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { node } from '../lib/fixtures.mjs';
+import { node, SANDBOX_API_KEY } from '../lib/fixtures.mjs';
 
 const TRIGGER = 'n8n-nodes-optimove.optimoveTrigger';
 const FOREIGN_URL = 'https://crm.example.test/optimove/hook';
 
-function triggerWorkflow(name, webhookId, parameters, credential) {
+/** typeVersion 1.1 is what new nodes get; 1 (the default here) must keep working. */
+function triggerWorkflow(name, webhookId, parameters, credential, typeVersion = 1) {
 	return {
 		name,
-		nodes: [node('Optimove Trigger', TRIGGER, parameters, { credential, webhookId })],
+		nodes: [node('Optimove Trigger', TRIGGER, parameters, { credential, webhookId, typeVersion })],
 		connections: {},
 	};
 }
@@ -96,11 +97,40 @@ export function register(ctx) {
 		});
 	});
 
+	describe('Optimove Trigger: "listen for test event"', () => {
+		const waitFor = async (check, what, timeoutMs = 20_000) => {
+			const until = Date.now() + timeoutMs;
+			for (;;) {
+				const value = await check();
+				if (value) return value;
+				if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+				await new Promise((resolve) => setTimeout(resolve, 200));
+			}
+		};
+		const slot3 = () => ctx.sandbox.listListeners().find((s) => s.EventTypeID === 3);
+
+		it('registers the test URL for the test window, turns the event into a run, then gives the slot up', async () => {
+			const id = await ctx.n8n.createWorkflow(
+				triggerWorkflow('test mode', 'e2e-test-mode', { source: 'eventListeners', events: [3] }, ctx.credentials.optimoveApi, 1.1),
+			);
+			const started = await ctx.n8n.rest('POST', `/workflows/${id}/run`, { triggerToStartFrom: { name: 'Optimove Trigger' } });
+			assert.equal(started?.waitingForWebhook, true, `n8n waits for the test event: ${JSON.stringify(started)}`);
+			const registered = await waitFor(slot3, 'the test registration');
+			assert.match(registered.ListenerURL, /\/webhook-test\/e2e-test-mode\/webhook\?token=[0-9a-f]{64}$/);
+			const fired = await ctx.sandbox.fireListenerEvent({ eventTypeId: 3 });
+			assert.equal(fired.status, 200);
+			const [run] = await ctx.n8n.waitForExecutions(id, 1);
+			assert.equal(run.mode, 'manual');
+			assert.equal(run.data.resultData.runData['Optimove Trigger'][0].data.main[0][0].json.eventType, 'Daily Process Completed');
+			await waitFor(() => !slot3(), 'the test registration to be removed');
+		});
+	});
+
 	describe('Optimove Trigger: triggered conditional execution', () => {
 		let workflowId;
 		before(async () => {
 			workflowId = await ctx.n8n.createWorkflow(
-				triggerWorkflow('triggered', 'e2e-triggered', { source: 'triggeredConditionalExecution', options: {} }, ctx.credentials.optimoveApi),
+				triggerWorkflow('triggered', 'e2e-triggered', { source: 'triggeredConditionalExecution', options: {} }, ctx.credentials.optimoveApi, 1.1),
 			);
 			await ctx.n8n.publish(workflowId);
 		});
@@ -135,6 +165,36 @@ export function register(ctx) {
 			await ctx.n8n.unpublish(workflowId);
 			const res = await fetch(`${ctx.sandbox.url}/conditional-execution/v2/triggered/webhooks/`, { headers: { 'X-API-KEY': 'sandbox-api-key' } });
 			assert.equal((await res.json()).filter((h) => h.url.includes('/webhook/e2e-triggered/')).length, 0);
+		});
+	});
+
+	describe('Optimove Trigger: triggered, no signing secret on the credential', () => {
+		let workflowId;
+		before(async () => {
+			const spec = {
+				name: 'Optimove (sandbox, no signing secret)',
+				type: 'optimoveApi',
+				data: { baseUrl: ctx.sandbox.url, apiKey: SANDBOX_API_KEY, webhookSecret: '', promotionsBaseUrl: '', restRateLimit: 50, realtimeRateLimit: 0 },
+			};
+			const credential = { id: await ctx.n8n.createCredential(spec), name: spec.name, type: spec.type };
+			workflowId = await ctx.n8n.createWorkflow(
+				triggerWorkflow('triggered unsigned', 'e2e-triggered-nosecret', { source: 'triggeredConditionalExecution', options: {} }, credential, 1.1),
+			);
+			await ctx.n8n.publish(workflowId);
+		});
+		after(async () => {
+			await ctx.n8n.unpublish(workflowId).catch(() => undefined);
+		});
+
+		it('accepts notifications but marks every one as NOT verified', async () => {
+			const batch = await ctx.sandbox.fireTriggered({ count: 2, mode: 'unsigned' });
+			assert.equal(batch.byStatus[200], 2, JSON.stringify(batch.byStatus));
+			const executions = await ctx.n8n.waitForExecutions(workflowId, 2);
+			for (const execution of executions) {
+				const output = execution.data.resultData.runData['Optimove Trigger'][0].data.main[0][0].json;
+				assert.equal(output.signatureVerified, false);
+				assert.match(output.signatureNote, /NOT verified/);
+			}
 		});
 	});
 }
