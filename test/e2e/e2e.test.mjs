@@ -1,33 +1,56 @@
-// One n8n and one sandbox for every suite: each suite exports `register(ctx)` and reads
-// `ctx.n8n`, `ctx.sandbox` and `ctx.credentials` inside its hooks and tests.
-import { readdirSync } from 'node:fs';
+// One n8n and one sandbox for every suite (started by test/e2e/run.mjs). Each file in suites/
+// exports `register(ctx)` and defines its describe blocks; it reads `ctx.n8n` (test/e2e/lib/n8n.mjs),
+// `ctx.sandbox` (sandbox/server.mjs) and `ctx.credentials` (test/e2e/lib/fixtures.mjs) inside its
+// hooks and tests, never at register time: they exist once the root `before` has run.
+import { readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe } from 'node:test';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { startSandbox } from '../../sandbox/server.mjs';
-import { startN8n } from './lib/n8n.mjs';
-import { createCredentials } from './lib/fixtures.mjs';
+import { SANDBOX_API_KEY, createCredentials } from './lib/fixtures.mjs';
+import { ensureN8nInstalled, startN8n } from './lib/n8n.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const ctx = {};
-const only = process.env.E2E_SUITES ? process.env.E2E_SUITES.split(',') : undefined;
+const timings = [];
+const seconds = (since) => (Date.now() - since) / 1000;
+const only = process.env.E2E_SUITES ? process.env.E2E_SUITES.split(',').map((s) => s.trim()) : undefined;
 const suiteFiles = readdirSync(path.join(here, 'suites'))
 	.filter((f) => f.endsWith('.mjs'))
 	.filter((f) => !only || only.includes(path.basename(f, '.mjs')))
 	.sort();
-const suites = await Promise.all(suiteFiles.map((f) => import(pathToFileURL(path.join(here, 'suites', f)).href)));
+const suites = await Promise.all(
+	suiteFiles.map(async (f) => ({ name: path.basename(f, '.mjs'), module: await import(pathToFileURL(path.join(here, 'suites', f)).href) })),
+);
 
 describe('n8n-nodes-optimove end to end', () => {
 	before(async () => {
-		const t0 = Date.now();
-		ctx.sandbox = await startSandbox({ port: 0, log: false });
+		let t = Date.now();
+		const install = await ensureN8nInstalled({ quiet: !process.env.E2E_VERBOSE });
+		timings.push(['n8n install check', seconds(t)]);
+		t = Date.now();
+		// a distinctive data date, so an output carrying it can only come from the sandbox
+		ctx.sandbox = await startSandbox({ port: 0, apiKey: SANDBOX_API_KEY, lastDataUpdate: '2024-02-29', log: false });
 		ctx.n8n = await startN8n({ quiet: !process.env.E2E_VERBOSE });
+		timings.push([`n8n ${ctx.n8n.n8nVersion} boot (to readiness)`, ctx.n8n.bootSeconds]);
 		ctx.credentials = await createCredentials(ctx.n8n, ctx.sandbox);
-		console.log(`# n8n install check ${ctx.n8n.installSeconds.toFixed(1)} s, boot ${ctx.n8n.bootSeconds.toFixed(1)} s, ready in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+		timings.push(['sandbox + n8n ready with credentials', seconds(t)]);
+		ctx.install = install;
 	});
 	after(async () => {
+		const t = Date.now();
 		await ctx.n8n?.stop();
 		await ctx.sandbox?.close();
+		timings.push(['n8n stop', seconds(t)]);
+		if (process.env.E2E_TIMINGS_FILE) writeFileSync(process.env.E2E_TIMINGS_FILE, JSON.stringify(timings));
 	});
-	for (const suite of suites) suite.register(ctx);
+	for (const { name, module } of suites) {
+		// A wrapper per suite file, only to time it.
+		describe(`suite ${name}`, () => {
+			let t;
+			before(() => (t = Date.now()));
+			after(() => timings.push([`suite ${name}`, seconds(t)]));
+			module.register(ctx);
+		});
+	}
 });

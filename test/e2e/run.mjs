@@ -1,23 +1,67 @@
 #!/usr/bin/env node
-// Runs the end-to-end suites (test/e2e/suites/*.mjs) against ONE real n8n and ONE sandbox, through
-// node:test, and closes with "E2E: N passed, N failed". Build the package first (npm run build).
+// The end-to-end entry (`node test/e2e/run.mjs`, after `npm run build`): ONE sandbox and ONE real
+// n8n for every suite in test/e2e/suites/*.mjs, run through node:test in one process
+// (test/e2e/e2e.test.mjs). Prints timings, then exactly one line "E2E: N passed, N failed", and exits
+// non-zero on any failure.
+//
+//   E2E_SUITES=foundation,trigger   only these suite files (names without .mjs)
+//   E2E_VERBOSE=1                   echo n8n's output
+//   E2E_TIMEOUT_MS=2400000          whole-run limit (default 40 min)
 import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const child = spawn(process.execPath, ['--test', '--test-reporter=spec', path.join(here, 'e2e.test.mjs')], {
+const started = Date.now();
+const scratch = mkdtempSync(path.join(os.tmpdir(), 'optimove-e2e-run-'));
+const timingsFile = path.join(scratch, 'timings.json');
+
+// The test file runs directly (not under `node --test`): one process holds n8n, the sandbox and
+// every test, and the spec reporter prints the results and the totals.
+const child = spawn(process.execPath, ['--test-reporter=spec', path.join(here, 'e2e.test.mjs')], {
 	stdio: ['ignore', 'pipe', 'inherit'],
-	env: process.env,
+	env: { ...process.env, E2E_TIMINGS_FILE: timingsFile },
 });
 let output = '';
 child.stdout.on('data', (chunk) => {
 	output += chunk;
 	process.stdout.write(chunk);
 });
-child.on('close', (code) => {
-	const passed = Number(output.match(/ℹ pass (\d+)/)?.[1] ?? 0);
-	const failed = Number(output.match(/ℹ fail (\d+)/)?.[1] ?? (code === 0 ? 0 : 1)) + Number(output.match(/ℹ cancelled (\d+)/)?.[1] ?? 0);
-	console.log(`E2E: ${passed} passed, ${failed || (code === 0 ? 0 : 1)} failed`);
-	process.exit(code === 0 && failed === 0 ? 0 : 1);
+
+// Ctrl-C reaches the child too (same process group); a SIGTERM sent to this process alone is passed
+// on. Either way the child stops its n8n and we still print the summary.
+let interrupted = false;
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+	process.on(signal, () => {
+		interrupted = true;
+		if (signal !== 'SIGINT') child.kill(signal);
+	});
+}
+const limitMs = Number(process.env.E2E_TIMEOUT_MS || 40 * 60_000);
+const limit = setTimeout(() => {
+	interrupted = true;
+	console.error(`E2E: whole-run limit of ${limitMs} ms reached, stopping`);
+	child.kill('SIGTERM');
+	setTimeout(() => child.kill('SIGKILL'), 20_000).unref();
+}, limitMs);
+limit.unref();
+
+child.on('close', (code, signal) => {
+	clearTimeout(limit);
+	const count = (name) => Number(output.match(new RegExp(`^ℹ ${name} (\\d+)$`, 'm'))?.[1] ?? 0);
+	const passed = count('pass');
+	let failed = count('fail') + count('cancelled');
+	if ((code !== 0 || signal || interrupted) && failed === 0) failed = 1;
+
+	if (existsSync(timingsFile)) {
+		const timings = JSON.parse(readFileSync(timingsFile, 'utf8'));
+		console.log('\nE2E timings:');
+		for (const [what, seconds] of timings) console.log(`  ${what.padEnd(36)} ${seconds.toFixed(1).padStart(7)} s`);
+	}
+	rmSync(scratch, { recursive: true, force: true });
+	console.log(`  ${'total'.padEnd(36)} ${((Date.now() - started) / 1000).toFixed(1).padStart(7)} s`);
+	console.log(`E2E: ${passed} passed, ${failed} failed`);
+	process.exit(failed === 0 ? 0 : 1);
 });

@@ -1,8 +1,18 @@
 // Runs a real n8n (the pinned version, on Node 24 from the cache) with this package installed as
 // a community package, on loopback, and drives it through its own REST and public APIs.
-// Used by the end-to-end tests, the benchmarks and `npm start`.
-import { execFileSync, spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+// Used by the end-to-end tests, the benchmarks and `npm start`. Plain Node (20+), no dependencies.
+//
+// What works headless in n8n 2.41.1 (checked against its source and a running instance):
+// - owner from env (bcrypt hash made with n8n's own bcryptjs), then POST /rest/login with a
+//   `browser-id` header, then POST /rest/api-keys with every scope GET /rest/api-keys/scopes offers;
+// - credentials, community types included, through the public API POST /api/v1/credentials (the data
+//   is validated against the type's schema: missing required fields → 400, unknown type → 400);
+// - workflows through POST /api/v1/workflows, publish/unpublish through /api/v1/workflows/{id}/publish;
+// - a manual run of a saved workflow through the editor's POST /rest/workflows/{id}/run with
+//   `{ triggerToStartFrom: { name } }` → `{ executionId }` (the public API has no /execute in 2.41.1);
+// - executions through GET /api/v1/executions[/{id}]?includeData=true.
+import { spawn } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import os from 'node:os';
@@ -11,21 +21,41 @@ import { fileURLToPath } from 'node:url';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 export const N8N_VERSION = process.env.N8N_VERSION || '2.41.1';
+export const PACKAGE_NAME = 'n8n-nodes-optimove';
 export const OWNER = { email: 'owner@example.test', password: 'Test-Pass-123', firstName: 'Test', lastName: 'Owner' };
 const ENCRYPTION_KEY = 'n8n-nodes-optimove-e2e-encryption-key';
+const BROWSER_ID = 'optimove-e2e-browser';
+const READY_TIMEOUT_MS = Number(process.env.N8N_READY_TIMEOUT_MS || 180_000);
 
-/** Installs Node 24 and n8n into the cache once (scripts/install-n8n.sh); returns their paths. */
-export function ensureN8nInstalled({ quiet = false } = {}) {
+/**
+ * Installs Node 24 and n8n into the cache once (scripts/install-n8n.sh, which takes a lock, so
+ * concurrent callers wait for one install). Progress goes to stderr. Returns
+ * `{ node24Bin, n8nDir, seconds }`.
+ */
+export async function ensureN8nInstalled({ quiet = false } = {}) {
 	const started = Date.now();
-	const out = execFileSync('bash', [path.join(ROOT, 'scripts/install-n8n.sh')], {
-		encoding: 'utf8',
+	const child = spawn('bash', [path.join(ROOT, 'scripts/install-n8n.sh')], {
 		env: { ...process.env, N8N_VERSION },
-		stdio: ['ignore', 'pipe', quiet ? 'ignore' : 'inherit'],
+		stdio: ['ignore', 'pipe', 'pipe'],
 	});
-	const value = (name) => out.match(new RegExp(`^${name}=(.*)$`, 'm'))[1];
+	let out = '';
+	let err = '';
+	child.stdout.on('data', (chunk) => (out += chunk));
+	child.stderr.on('data', (chunk) => {
+		err += chunk;
+		if (!quiet || /^\[install-n8n\]/m.test(chunk)) process.stderr.write(chunk);
+	});
+	const code = await new Promise((resolve) => child.on('close', resolve));
+	if (code !== 0) throw new Error(`scripts/install-n8n.sh failed (exit ${code}):\n${err.slice(-3000)}`);
+	const value = (name) => {
+		const match = out.match(new RegExp(`^${name}=(.*)$`, 'm'));
+		if (!match) throw new Error(`scripts/install-n8n.sh printed no ${name}=`);
+		return match[1];
+	};
 	return { node24Bin: value('NODE24_BIN'), n8nDir: value('N8N_DIR'), seconds: (Date.now() - started) / 1000 };
 }
 
+/** A TCP port free on 127.0.0.1 right now. */
 export async function freePort() {
 	return new Promise((resolve, reject) => {
 		const server = createServer();
@@ -38,25 +68,44 @@ export async function freePort() {
 	});
 }
 
-/**
- * Installs the built package the way the Community Nodes screen does: package.json and dist/ in
- * `<user folder>/.n8n/nodes/node_modules/n8n-nodes-optimove` (a copy, not a link, so it resolves
- * `n8n-workflow` from n8n itself, as an installed package does).
- */
-function installPackage(userFolder) {
-	const target = path.join(userFolder, '.n8n', 'nodes', 'node_modules', 'n8n-nodes-optimove');
-	rmSync(target, { recursive: true, force: true });
-	mkdirSync(target, { recursive: true });
-	const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
-	for (const file of [...pkg.n8n.nodes, ...pkg.n8n.credentials]) {
-		if (!existsSync(path.join(ROOT, file))) throw new Error(`${file} is missing: run npm run build first`);
-	}
-	cpSync(path.join(ROOT, 'dist'), path.join(target, 'dist'), { recursive: true });
-	writeFileSync(path.join(target, 'package.json'), JSON.stringify({ ...pkg, devDependencies: undefined }, null, 2));
-	const nodesPkg = path.join(userFolder, '.n8n', 'nodes', 'package.json');
-	writeFileSync(nodesPkg, JSON.stringify({ name: 'installed-nodes', private: true, dependencies: { 'n8n-nodes-optimove': pkg.version } }));
+/** Whether nothing listens on 127.0.0.1:port. */
+export async function isPortFree(port) {
+	return new Promise((resolve) => {
+		const server = createServer();
+		server.once('error', () => resolve(false));
+		server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+	});
 }
 
+/**
+ * Installs the built package the way the Community Nodes screen does: package.json and dist/ in
+ * `<user folder>/.n8n/nodes/node_modules/n8n-nodes-optimove`. A copy by default, so the package
+ * resolves `n8n-workflow` through n8n, as an installed package does; `link: true` symlinks the
+ * repository instead (then it resolves the repository's own node_modules first).
+ */
+function installPackage(userFolder, packageDir, { link = false } = {}) {
+	const nodesDir = path.join(userFolder, '.n8n', 'nodes');
+	const target = path.join(nodesDir, 'node_modules', PACKAGE_NAME);
+	const pkg = JSON.parse(readFileSync(path.join(packageDir, 'package.json'), 'utf8'));
+	const missing = [...(pkg.n8n?.nodes ?? []), ...(pkg.n8n?.credentials ?? [])].filter((f) => !existsSync(path.join(packageDir, f)));
+	if (missing.length) throw new Error(`${missing.join(', ')} missing in ${packageDir}: run npm run build first`);
+	rmSync(target, { recursive: true, force: true });
+	mkdirSync(path.dirname(target), { recursive: true });
+	if (link) {
+		// dist/ stays live: rebuild, then restart() to load the new code.
+		symlinkSync(packageDir, target, 'dir');
+	} else {
+		mkdirSync(target, { recursive: true });
+		cpSync(path.join(packageDir, 'dist'), path.join(target, 'dist'), { recursive: true });
+		writeFileSync(path.join(target, 'package.json'), JSON.stringify({ ...pkg, devDependencies: undefined, scripts: undefined }, null, 2));
+	}
+	writeFileSync(
+		path.join(nodesDir, 'package.json'),
+		JSON.stringify({ name: 'installed-nodes', private: true, dependencies: { [PACKAGE_NAME]: pkg.version } }, null, 2),
+	);
+}
+
+/** The environment of a quiet, deterministic, loopback-only n8n (see docs/real-n8n.md). */
 function quietEnv({ port, brokerPort, userFolder, n8nDir }) {
 	const requireN8n = createRequire(path.join(n8nDir, 'node_modules', 'n8n', 'package.json'));
 	const bcrypt = requireN8n('bcryptjs');
@@ -72,7 +121,9 @@ function quietEnv({ port, brokerPort, userFolder, n8nDir }) {
 		N8N_WEBHOOK_URL: base,
 		N8N_EDITOR_BASE_URL: base,
 		N8N_SECURE_COOKIE: 'false',
+		// The task broker listens on 5679 by default: a free port of its own lets instances coexist.
 		N8N_RUNNERS_BROKER_PORT: String(brokerPort),
+		N8N_RUNNERS_BROKER_LISTEN_ADDRESS: '127.0.0.1',
 		N8N_DIAGNOSTICS_ENABLED: 'false',
 		N8N_DIAGNOSTICS_CONFIG_FRONTEND: '',
 		N8N_DIAGNOSTICS_CONFIG_BACKEND: '',
@@ -93,8 +144,11 @@ function quietEnv({ port, brokerPort, userFolder, n8nDir }) {
 		N8N_INSTANCE_OWNER_FIRST_NAME: OWNER.firstName,
 		N8N_INSTANCE_OWNER_LAST_NAME: OWNER.lastName,
 		N8N_INSTANCE_OWNER_PASSWORD_HASH: bcrypt.hashSync(OWNER.password, 10),
-		// Publishing is synchronous: a failing create() answers the publish call with its error.
+		// Publishing is synchronous: a failing create() answers the publish call with its error (400)
+		// instead of 200 and background retries. Pass `env: { N8N_USE_WORKFLOW_PUBLICATION_SERVICE: 'true' }`
+		// to test n8n's default (asynchronous) publication.
 		N8N_USE_WORKFLOW_PUBLICATION_SERVICE: 'false',
+		N8N_PUBLIC_API_DISABLED: 'false',
 		DB_SQLITE_POOL_SIZE: '4',
 		N8N_LOG_LEVEL: process.env.N8N_LOG_LEVEL || 'info',
 		N8N_LOG_OUTPUT: 'console',
@@ -109,6 +163,7 @@ async function waitFor(check, { timeoutMs, what, intervalMs = 250 }) {
 			const value = await check();
 			if (value) return value;
 		} catch (error) {
+			if (error.fatal) throw error;
 			last = error;
 		}
 		await new Promise((resolve) => setTimeout(resolve, intervalMs));
@@ -116,146 +171,331 @@ async function waitFor(check, { timeoutMs, what, intervalMs = 250 }) {
 	throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${last.message}` : ''}`);
 }
 
+// ---- process bookkeeping: every n8n this module started is killed when this process goes away ----
+
+const live = new Set(); // process-group ids (= n8n's pid; spawned detached)
+const tempFolders = new Set(); // user folders this module created, removed at exit
+let hooksInstalled = false;
+
+function killGroup(pgid, signal) {
+	try {
+		process.kill(-pgid, signal);
+		return true;
+	} catch {
+		return false; // already gone
+	}
+}
+
+function installExitHooks() {
+	if (hooksInstalled) return;
+	hooksInstalled = true;
+	process.on('exit', () => {
+		for (const pgid of live) killGroup(pgid, 'SIGKILL');
+		for (const folder of tempFolders) {
+			try {
+				rmSync(folder, { recursive: true, force: true, maxRetries: 2 });
+			} catch {
+				// n8n was still writing: left in the temp dir
+			}
+		}
+	});
+	for (const [signal, number] of [['SIGINT', 2], ['SIGTERM', 15], ['SIGHUP', 1]]) {
+		const onSignal = () => {
+			for (const pgid of live) killGroup(pgid, 'SIGTERM');
+			// Someone else (e.g. scripts/start.mjs) handles this signal: let it stop things its way.
+			if (process.listenerCount(signal) > 1) return;
+			for (const pgid of live) killGroup(pgid, 'SIGKILL');
+			process.exit(128 + number);
+		};
+		process.on(signal, onSignal);
+	}
+}
+
 /**
- * Starts n8n with the package installed. Returns a handle with API helpers. Options:
- * `port` (default: a free one), `userFolder` (default: a fresh temp folder), `env` (extra),
- * `quiet` (do not echo n8n's output).
+ * A small detached guard that stops the n8n process group if this process dies without cleaning
+ * up (SIGKILL, crash, CI timeout): it polls both every second and exits as soon as n8n is gone.
+ */
+const WATCHDOG = `
+const [parent, pgid] = process.argv.slice(1).map(Number);
+const alive = (pid) => { try { process.kill(pid, 0); return true; } catch (e) { return e.code === 'EPERM'; } };
+let orphanedAt = 0;
+setInterval(() => {
+	if (!alive(-pgid)) process.exit(0);
+	if (!orphanedAt && alive(parent)) return;
+	const signal = !orphanedAt ? 'SIGTERM' : Date.now() - orphanedAt >= 8000 ? 'SIGKILL' : null;
+	if (!orphanedAt) orphanedAt = Date.now();
+	if (signal) try { process.kill(-pgid, signal); } catch {}
+}, 1000);
+`;
+
+function startWatchdog(pgid) {
+	const guard = spawn(process.execPath, ['-e', WATCHDOG, String(process.pid), String(pgid)], { detached: true, stdio: 'ignore' });
+	guard.unref();
+}
+
+// ---- the instance ----
+
+/**
+ * Starts n8n with the package installed and returns a handle (see the README of test/e2e or the
+ * report in the commit): `{ baseUrl, port, brokerPort, userFolder, apiKey, owner, pid, bootSeconds,
+ * installSeconds, api, rest, createCredential, createWorkflow, publish, unpublish, run, execute,
+ * execution, executions, waitForExecutions, testCredential, nodeTypes, credentialTypes, webhookUrl,
+ * logs, stop, kill, restart }`.
+ *
+ * Options: `port` (default: a free port), `packageDir` (default: the repository root; its dist/ must
+ * be built), `link` (symlink the package instead of copying it), `userFolder` (default: a fresh temp
+ * folder, removed by stop() unless `keepUserFolder`; pass one to persist across runs), `env` (extra
+ * environment, wins over the defaults), `quiet` (do not echo n8n's output; it is kept for logs()).
  */
 export async function startN8n(options = {}) {
-	const install = ensureN8nInstalled({ quiet: options.quiet });
-	const port = options.port ?? (await freePort());
-	const brokerPort = await freePort();
-	const userFolder = options.userFolder ?? mkdtempSync(path.join(os.tmpdir(), 'n8n-optimove-e2e-'));
-	installPackage(userFolder);
-	const env = {
-		...process.env,
-		PATH: `${install.node24Bin}${path.delimiter}${process.env.PATH}`,
-		...quietEnv({ port, brokerPort, userFolder, n8nDir: install.n8nDir }),
-		...(options.env ?? {}),
-	};
-	delete env.NODE_OPTIONS;
+	const install = await ensureN8nInstalled({ quiet: options.quiet });
+	const packageDir = path.resolve(options.packageDir ?? ROOT);
+	const ownFolder = !options.userFolder;
+	const userFolder = options.userFolder ? path.resolve(options.userFolder) : mkdtempSync(path.join(os.tmpdir(), 'n8n-optimove-e2e-'));
+	mkdirSync(userFolder, { recursive: true });
+	if (ownFolder && !options.keepUserFolder) tempFolders.add(userFolder);
+	installPackage(userFolder, packageDir, { link: options.link });
 	const bin = path.join(install.n8nDir, 'node_modules', 'n8n', 'bin', 'n8n');
-	const baseUrl = `http://127.0.0.1:${port}`;
+	const node24 = path.join(install.node24Bin, 'node');
+	installExitHooks();
+
+	let port;
+	let brokerPort;
+	let env;
 	let logText = '';
 	let child;
-	let exited;
+	let exited = Promise.resolve();
+	let stopped = false;
 
-	const launch = async () => {
+	const configure = async () => {
+		port = options.port ?? (await freePort());
+		brokerPort = options.env?.N8N_RUNNERS_BROKER_PORT ? Number(options.env.N8N_RUNNERS_BROKER_PORT) : await freePort();
+		while (brokerPort === port) brokerPort = await freePort();
+		env = {
+			...process.env,
+			PATH: `${install.node24Bin}${path.delimiter}${process.env.PATH}`,
+			...quietEnv({ port, brokerPort, userFolder, n8nDir: install.n8nDir }),
+			...(options.env ?? {}),
+		};
+		delete env.NODE_OPTIONS; // the harness's flags (e.g. --test) are not n8n's
+	};
+
+	const launchOnce = async () => {
 		const started = Date.now();
-		child = spawn(path.join(install.node24Bin, 'node'), [bin, 'start'], { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-		exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+		child = spawn(node24, [bin, 'start'], { env, cwd: userFolder, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+		const pgid = child.pid;
+		live.add(pgid);
+		startWatchdog(pgid);
+		let dead = false;
+		exited = new Promise((resolve) =>
+			child.on('exit', (code, signal) => {
+				dead = true;
+				live.delete(pgid);
+				killGroup(pgid, 'SIGKILL'); // the task runner, if n8n left it behind
+				resolve({ code, signal });
+			}),
+		);
 		const onData = (chunk) => {
 			logText += chunk;
 			if (!options.quiet) process.stderr.write(`[n8n] ${chunk}`);
 		};
 		child.stdout.on('data', onData);
 		child.stderr.on('data', onData);
-		let dead = false;
-		exited.then(() => (dead = true));
-		await waitFor(
-			async () => {
-				if (dead) throw new Error(`n8n exited during start:\n${logText.slice(-3000)}`);
-				const res = await fetch(`${baseUrl}/healthz/readiness`);
-				return res.ok;
-			},
-			{ timeoutMs: 120_000, what: 'n8n readiness' },
-		);
+		try {
+			await waitFor(
+				async () => {
+					if (dead) throw Object.assign(new Error(`n8n exited during start:\n${logText.slice(-3000)}`), { fatal: true });
+					const res = await fetch(`http://127.0.0.1:${port}/healthz/readiness`, { signal: AbortSignal.timeout(5000) });
+					return res.ok;
+				},
+				{ timeoutMs: READY_TIMEOUT_MS, what: `n8n readiness on port ${port}` },
+			);
+		} catch (error) {
+			await hardKill();
+			if (!/exited during start/.test(error.message)) error.message += `\n--- n8n output (tail) ---\n${logText.slice(-3000)}`;
+			throw error;
+		}
 		return (Date.now() - started) / 1000;
 	};
 
-	const bootSeconds = await launch();
-	const cookies = new Map();
-	const browserId = 'optimove-e2e-browser';
+	const launch = async ({ retryPorts = false } = {}) => {
+		for (let attempt = 1; ; attempt++) {
+			try {
+				return await launchOnce();
+			} catch (error) {
+				// A port taken between freePort() and n8n's listen(): pick new ones and try again
+				// (first start only: a restart keeps its URLs).
+				const portRace = /EADDRINUSE|address already in use|port .* in use/i.test(error.message);
+				if (!portRace || !retryPorts || attempt >= 3 || options.port) throw error;
+				logText += `\n[harness] port clash, retrying with other ports\n`;
+				await configure();
+			}
+		}
+	};
 
-	/** A call with the signed-in owner's cookie (the editor's internal API). */
-	async function rest(method, urlPath, body, { prefix = '/rest' } = {}) {
-		const res = await fetch(`${baseUrl}${prefix}${urlPath}`, {
+	async function hardKill() {
+		if (!child) return;
+		killGroup(child.pid, 'SIGKILL');
+		await exited;
+	}
+
+	await configure();
+	// Another server on a given port would answer our readiness probe: refuse early instead.
+	if (options.port && !(await isPortFree(options.port))) throw new Error(`port ${options.port} on 127.0.0.1 is in use`);
+	const bootSeconds = await launch({ retryPorts: true });
+	const baseUrl = () => `http://127.0.0.1:${port}`;
+	const cookies = new Map();
+
+	async function request(url, method, body, headers) {
+		const res = await fetch(url, {
 			method,
-			headers: {
-				'content-type': 'application/json',
-				'browser-id': browserId,
-				cookie: [...cookies].map(([k, v]) => `${k}=${v}`).join('; '),
-			},
+			headers: { 'content-type': 'application/json', ...headers },
 			body: body === undefined ? undefined : JSON.stringify(body),
+			signal: AbortSignal.timeout(120_000),
+		});
+		const text = await res.text();
+		let json;
+		try {
+			json = text ? JSON.parse(text) : undefined;
+		} catch {
+			json = text;
+		}
+		return { res, text, json };
+	}
+
+	/** A call to the editor's internal API (/rest/…) with the signed-in owner's cookie; returns `data`. */
+	async function rest(method, urlPath, body, { prefix = '/rest' } = {}) {
+		const { res, text, json } = await request(`${baseUrl()}${prefix}${urlPath}`, method, body, {
+			'browser-id': BROWSER_ID,
+			cookie: [...cookies].map(([k, v]) => `${k}=${v}`).join('; '),
 		});
 		for (const header of res.headers.getSetCookie?.() ?? []) {
 			const [pair] = header.split(';');
 			const eq = pair.indexOf('=');
 			cookies.set(pair.slice(0, eq), pair.slice(eq + 1));
 		}
-		const text = await res.text();
-		let json;
-		try {
-			json = text ? JSON.parse(text) : undefined;
-		} catch {
-			json = text;
-		}
-		if (!res.ok) throw Object.assign(new Error(`REST ${method} ${urlPath} → ${res.status}: ${text.slice(0, 500)}`), { status: res.status, body: json });
-		return json?.data ?? json;
+		if (!res.ok) throw Object.assign(new Error(`REST ${method} ${urlPath} → ${res.status}: ${text.slice(0, 800)}`), { status: res.status, body: json });
+		return json && typeof json === 'object' && 'data' in json ? json.data : json;
 	}
 
-	async function login() {
-		await rest('POST', '/login', { emailOrLdapLoginId: OWNER.email, password: OWNER.password });
-	}
-	await login();
-	const requireN8n = createRequire(path.join(install.n8nDir, 'node_modules', 'n8n', 'package.json'));
-	const { OWNER_API_KEY_SCOPES } = requireN8n('@n8n/permissions');
-	const created = await rest('POST', '/api-keys', { label: `e2e-${Date.now()}`, expiresAt: null, scopes: OWNER_API_KEY_SCOPES });
-	const apiKey = created.rawApiKey ?? created.apiKey;
-
+	/** A call to the public API (/api/v1/…) with the API key; returns the parsed body. */
 	async function api(method, urlPath, body) {
-		const res = await fetch(`${baseUrl}/api/v1${urlPath}`, {
-			method,
-			headers: { 'content-type': 'application/json', 'X-N8N-API-KEY': apiKey },
-			body: body === undefined ? undefined : JSON.stringify(body),
-		});
-		const text = await res.text();
-		let json;
-		try {
-			json = text ? JSON.parse(text) : undefined;
-		} catch {
-			json = text;
-		}
+		const { res, text, json } = await request(`${baseUrl()}/api/v1${urlPath}`, method, body, { 'X-N8N-API-KEY': handle.apiKey });
 		if (!res.ok) throw Object.assign(new Error(`API ${method} ${urlPath} → ${res.status}: ${text.slice(0, 800)}`), { status: res.status, body: json });
 		return json;
 	}
 
+	async function login() {
+		cookies.clear();
+		await rest('POST', '/login', { emailOrLdapLoginId: OWNER.email, password: OWNER.password });
+	}
+
+	async function createApiKey() {
+		// Every scope this owner may give a key (2.41.1: 102, incl. credential:read, which
+		// OWNER_API_KEY_SCOPES lacks and POST /api/v1/credentials/{id}/test needs).
+		let scopes;
+		try {
+			scopes = await rest('GET', '/api-keys/scopes');
+		} catch {
+			scopes = createRequire(path.join(install.n8nDir, 'node_modules', 'n8n', 'package.json'))('@n8n/permissions').OWNER_API_KEY_SCOPES;
+		}
+		const created = await rest('POST', '/api-keys', { label: `e2e-${Date.now()}`, expiresAt: null, scopes });
+		return created.rawApiKey ?? created.apiKey;
+	}
+
+	async function stop({ timeoutMs = 15_000 } = {}) {
+		if (child && child.exitCode === null && child.signalCode === null) {
+			killGroup(child.pid, 'SIGTERM'); // n8n exits ~2 s later and stops its task runner
+			const timer = setTimeout(() => killGroup(child.pid, 'SIGKILL'), timeoutMs);
+			await exited;
+			clearTimeout(timer);
+		}
+	}
+
 	const handle = {
-		baseUrl,
-		port,
+		get baseUrl() {
+			return baseUrl();
+		},
+		get port() {
+			return port;
+		},
+		get brokerPort() {
+			return brokerPort;
+		},
 		userFolder,
-		apiKey,
-		owner: OWNER,
+		apiKey: undefined,
+		owner: { email: OWNER.email, password: OWNER.password },
 		bootSeconds,
 		installSeconds: install.seconds,
+		n8nVersion: N8N_VERSION,
 		get pid() {
-			return child.pid;
+			return child?.pid;
 		},
 		api,
 		rest,
+		/** n8n's output (stdout + stderr) since the first start. */
 		logs: () => logText,
-		/** What the editor loads: every node type and credential type n8n registered. */
+		/** What the editor loads: every node type n8n registered (`/types/nodes.json`, no auth). */
 		nodeTypes: () => rest('GET', '/types/nodes.json', undefined, { prefix: '' }),
+		/** Every credential type n8n registered (`/types/credentials.json`, no auth). */
 		credentialTypes: () => rest('GET', '/types/credentials.json', undefined, { prefix: '' }),
-		webhookUrl: (webhookPath) => `${baseUrl}/webhook/${webhookPath}`,
+		/** Production URL of a published Webhook-style trigger: `${baseUrl}/webhook/<path>`. */
+		webhookUrl: (webhookPath) => `${baseUrl()}/webhook/${webhookPath}`,
+		/** POST /api/v1/credentials; community types work; `data` must match the type's schema. */
 		async createCredential({ name, type, data }) {
 			return (await api('POST', '/credentials', { name, type, data })).id;
 		},
+		/** POST /api/v1/credentials/{id}/test → `{ status: 'OK'|'Error', message }`. */
+		testCredential: (id) => api('POST', `/credentials/${id}/test`),
+		/** POST /api/v1/workflows (only name, nodes, connections, settings are accepted). */
 		async createWorkflow(workflow) {
 			const { name, nodes, connections, settings } = workflow;
 			return (await api('POST', '/workflows', { name, nodes, connections, settings: settings ?? { executionOrder: 'v1' } })).id;
 		},
-		async publish(id) {
-			return api('POST', `/workflows/${id}/publish`);
+		publish: (id) => api('POST', `/workflows/${id}/publish`),
+		unpublish: (id) => api('POST', `/workflows/${id}/unpublish`),
+		/**
+		 * Starts a manual run of a saved workflow from one of its trigger nodes (what the editor's
+		 * "Execute workflow" does) → executionId. Default trigger: the first node whose type ends in
+		 * `manualTrigger`. Works for unpublished workflows.
+		 */
+		async run(id, { trigger } = {}) {
+			let name = trigger;
+			if (!name) {
+				const workflow = await api('GET', `/workflows/${id}`);
+				name = workflow.nodes.find((n) => /manualTrigger$/i.test(n.type))?.name;
+				if (!name) throw new Error(`workflow ${id} has no Manual Trigger: pass { trigger: '<node name>' }`);
+			}
+			const result = await rest('POST', `/workflows/${id}/run`, { triggerToStartFrom: { name } });
+			if (!result?.executionId) throw new Error(`manual run of ${id} started no execution: ${JSON.stringify(result)}`);
+			return String(result.executionId);
 		},
-		async unpublish(id) {
-			return api('POST', `/workflows/${id}/unpublish`);
+		/** run() and wait until that execution finished; returns it with its data. */
+		async execute(id, { trigger, timeoutMs = 60_000 } = {}) {
+			const executionId = await handle.run(id, { trigger });
+			return handle.waitForExecution(executionId, { timeoutMs });
 		},
-		async executions(workflowId, { includeData = false, limit = 250 } = {}) {
+		/** GET /api/v1/executions/{id}. */
+		execution: (executionId, { includeData = true } = {}) => api('GET', `/executions/${executionId}?includeData=${includeData}`),
+		async waitForExecution(executionId, { timeoutMs = 60_000 } = {}) {
+			return waitFor(
+				async () => {
+					const execution = await handle.execution(executionId).catch((error) => {
+						if (error.status === 404) return undefined; // not saved yet
+						throw error;
+					});
+					return execution && (execution.finished || execution.stoppedAt) ? execution : undefined;
+				},
+				{ timeoutMs, what: `execution ${executionId}`, intervalMs: 200 },
+			);
+		},
+		/** Every execution of a workflow, newest first (all pages). */
+		async executions(workflowId, { includeData = false, status, limit = 250 } = {}) {
 			const all = [];
 			let cursor;
 			do {
 				const query = new URLSearchParams({ workflowId, includeData: String(includeData), limit: String(limit) });
+				if (status) query.set('status', status);
 				if (cursor) query.set('cursor', cursor);
 				const page = await api('GET', `/executions?${query}`);
 				all.push(...page.data);
@@ -263,6 +503,7 @@ export async function startN8n(options = {}) {
 			} while (cursor);
 			return all;
 		},
+		/** Waits until at least `count` executions of the workflow finished; returns the finished ones. */
 		async waitForExecutions(workflowId, count, { timeoutMs = 60_000, includeData = true } = {}) {
 			return waitFor(
 				async () => {
@@ -273,45 +514,31 @@ export async function startN8n(options = {}) {
 				{ timeoutMs, what: `${count} execution(s) of workflow ${workflowId}`, intervalMs: 500 },
 			);
 		},
-		async stop() {
-			if (!child || child.exitCode !== null) return;
-			try {
-				process.kill(-child.pid, 'SIGTERM');
-			} catch {
-				return;
-			}
-			const timer = setTimeout(() => {
-				try {
-					process.kill(-child.pid, 'SIGKILL');
-				} catch {
-					// already gone
-				}
-			}, 10_000);
-			await exited;
-			clearTimeout(timer);
+		/** SIGTERM to n8n's process group, SIGKILL after 15 s; removes a temp user folder. */
+		async stop(opts) {
+			stopped = true;
+			await stop(opts);
+			if (tempFolders.delete(userFolder)) rmSync(userFolder, { recursive: true, force: true, maxRetries: 3 });
 		},
+		/** SIGKILL to n8n's process group (crash simulation); the user folder stays. */
 		async kill() {
-			try {
-				process.kill(-child.pid, 'SIGKILL');
-			} catch {
-				// already gone
-			}
-			await exited;
+			await hardKill();
 		},
+		/** Stops (or finds killed) and starts again on the same port and user folder; signs in again. */
 		async restart() {
-			await handle.stop();
+			if (stopped) throw new Error('restart() after stop(): the user folder is gone');
+			await stop();
 			handle.bootSeconds = await launch();
-			cookies.clear();
 			await login();
 		},
 	};
-	const cleanup = () => {
-		try {
-			process.kill(-child.pid, 'SIGKILL');
-		} catch {
-			// already gone
-		}
-	};
-	process.once('exit', cleanup);
+
+	try {
+		await login();
+		handle.apiKey = await createApiKey();
+	} catch (error) {
+		await hardKill();
+		throw error;
+	}
 	return handle;
 }
