@@ -1,0 +1,178 @@
+#!/usr/bin/env node
+// Scheduled conditional execution at scale: a campaign of N customers (default 1 000 000) read and
+// approved through a real n8n against the sandbox at Optimove's real rate limit (50 requests per
+// 10 s per key), started by the Optimove Trigger (type 5) as in production (a Webhook node fed the
+// same payload if the trigger is not built). Per output mode: time vs the rate-limit floor, 429s,
+// calls, n8n's peak memory, and where the time goes (read / scrub / approve phases, from the
+// sandbox's side).
+//   node bench/campaign-1m.mjs [--customers 1000000] [--per-customer 100000] [--modes pages,customers]
+import { readdirSync, readFileSync } from 'node:fs';
+import { chain, node, webhookNode } from '../test/e2e/lib/fixtures.mjs';
+import { peakRssMiB, startBench, table, writeResult } from './lib.mjs';
+
+const arg = (name, fallback) => {
+	const i = process.argv.indexOf(`--${name}`);
+	return i === -1 ? fallback : process.argv[i + 1];
+};
+const PAGE_CUSTOMERS = Number(arg('customers', 1_000_000));
+const ITEM_CUSTOMERS = Number(arg('per-customer', 100_000));
+const MODES = String(arg('modes', 'pages,customers')).split(',');
+const PAGE = 10_000;
+const TRIGGER = 'n8n-nodes-optimove.optimoveTrigger';
+const OPTIMOVE = 'n8n-nodes-optimove.optimove';
+const KEY = 'sandbox-api-key';
+
+// The scrubbing rule of the e2e suite: OptIn = Yes and Country ≠ BR.
+const SCRUB_PAGES = `return $input.all().map((page) => ({ json: { CampaignID: page.json.CampaignID, customers: page.json.customers.map((c) => ({ CustomerID: c.CustomerID, approved: c.CustomerAttributes.OptIn === 'Yes' && c.CustomerAttributes.Country !== 'BR' })) } }));`;
+const SCRUB_ITEMS = `return $input.all().map((c) => ({ json: { CampaignID: c.json.CampaignID, CustomerID: c.json.CustomerID, ok: c.json.CustomerAttributes.OptIn === 'Yes' && c.json.CustomerAttributes.Country !== 'BR' } }));`;
+
+function workflow(mode, credential, useTrigger) {
+	const hookPath = `bench-campaign-${mode}`;
+	const start = useTrigger
+		? node('Start', TRIGGER, { source: 'eventListeners', events: [5] }, { credential, webhookId: hookPath })
+		: webhookNode(hookPath, { responseMode: 'onReceived' });
+	start.name = 'Start';
+	const campaignId = useTrigger ? '={{ $json.campaignId }}' : '={{ $json.body.CampaignID }}';
+	const clearance = useTrigger ? "={{ $('Start').first().json.clearanceRequiredBy }}" : "={{ $('Start').first().json.body.ClearanceRequiredBy }}";
+	const read = node(
+		'Get Processed Customers',
+		OPTIMOVE,
+		{ resource: 'campaign', operation: 'getProcessedCustomers', campaignId, customerAttributes: ['Country', 'OptIn'], returnAll: true, output: mode === 'pages' ? 'pages' : 'customers' },
+		{ credential },
+	);
+	const scrub = node('Scrub', 'n8n-nodes-base.code', { jsCode: mode === 'pages' ? SCRUB_PAGES : SCRUB_ITEMS }, { typeVersion: 2 });
+	// Per page the deadline guard is one expression per page; per customer it would be one more
+	// expression per item (~1 ms each in n8n 2.x's isolated engine), so it is left out there.
+	const approve = node(
+		'Approve Customers',
+		OPTIMOVE,
+		mode === 'pages'
+			? { resource: 'conditionalExecution', operation: 'approveCustomers', input: 'list', customersField: 'customers', campaignId: '={{ $json.CampaignID }}', approved: true, clearanceRequiredBy: clearance, options: { output: 'summary' } }
+			: { resource: 'conditionalExecution', operation: 'approveCustomers', input: 'item', campaignId: '={{ $json.CampaignID }}', customerId: '={{ $json.CustomerID }}', approved: '={{ $json.ok }}', options: { output: 'summary' } },
+		{ credential },
+	);
+	return { name: `bench ${mode}`, nodes: [start, read, scrub, approve], connections: chain('Start', 'Get Processed Customers', 'Scrub', 'Approve Customers') };
+}
+
+function expectedApproved(n) {
+	let count = 0;
+	for (let k = 1; k <= n; k++) if (k % 3 !== 0 && k % 10 !== 9) count++;
+	return count;
+}
+
+/** Resident memory (VmRSS, MiB) of n8n's main process and of its children (the task runner). */
+function rssTree(pid) {
+	const rss = (p) => {
+		try {
+			return Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${p}/status`, 'utf8'))[1]) / 1024;
+		} catch {
+			return 0;
+		}
+	};
+	let children = 0;
+	for (const entry of readdirSync('/proc')) {
+		if (!/^\d+$/.test(entry)) continue;
+		try {
+			const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+			const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+			if (ppid === pid) children += rss(entry);
+		} catch {
+			/* gone */
+		}
+	}
+	return { main: rss(pid), children };
+}
+
+const bench = await startBench({
+	// n8n keeps no successful run data: saving a million customers per node is not what this measures.
+	n8nEnv: { EXECUTIONS_DATA_SAVE_ON_SUCCESS: 'none', N8N_PAYLOAD_SIZE_MAX: '512', N8N_RUNNERS_MAX_PAYLOAD: String(1024 ** 3) },
+});
+const useTrigger = (await bench.n8n.nodeTypes()).some((t) => t.name === TRIGGER);
+const rows = [];
+const phases = [];
+try {
+	for (const mode of MODES) {
+		const customers = mode === 'pages' ? PAGE_CUSTOMERS : ITEM_CUSTOMERS;
+		const { campaignId } = bench.sandbox.createCampaign({ customers, clearanceInMs: 3 * 3600_000 });
+		const id = await bench.n8n.createWorkflow(workflow(mode, bench.credentials.optimoveApi, useTrigger));
+		await bench.n8n.publish(id);
+		if (!useTrigger) {
+			await fetch(`${bench.sandbox.url}/General/RegisterEventListener`, {
+				method: 'POST',
+				headers: { 'content-type': 'application/json', 'x-api-key': KEY },
+				body: JSON.stringify({ EventTypeID: 5, ListenerURL: bench.n8n.webhookUrl(`bench-campaign-${mode}`) }),
+			});
+		}
+		// Let publishing's own calls (listener registration) leave the 10 s window before timing.
+		await new Promise((resolve) => setTimeout(resolve, 10_500));
+		const keyBefore = structuredClone(bench.sandbox.report().keys[KEY]);
+		const campaign = () => bench.sandbox.report().campaigns.find((c) => c.campaignId === campaignId);
+
+		let peakMain = 0;
+		let peakChildren = 0;
+		const marks = { pagesRead: bench.sandbox.report().customerReads.processed.pages };
+		const started = Date.now();
+		const delivery = await bench.sandbox.notifyCampaign(campaignId);
+		if (delivery.status !== 200) throw new Error(`notification not delivered: ${JSON.stringify(delivery)}`);
+		const expectedPages = Math.floor(customers / PAGE) + 1; // the last page is short or empty
+		for (;;) {
+			const { main, children } = rssTree(bench.n8n.pid);
+			peakMain = Math.max(peakMain, main);
+			peakChildren = Math.max(peakChildren, children);
+			const c = campaign();
+			const t = (Date.now() - started) / 1000;
+			const pagesRead = bench.sandbox.report().customerReads.processed.pages;
+			if (pagesRead !== marks.pagesRead) [marks.pagesRead, marks.lastRead] = [pagesRead, t];
+			if (marks.firstApproval === undefined && c.approvals.calls > 0) marks.firstApproval = t;
+			if (c.approvals.reports >= customers) break;
+			if (t > 60 * 60) throw new Error(`timed out: ${c.approvals.reports} of ${customers} reported`);
+			await new Promise((resolve) => setTimeout(resolve, 250));
+		}
+		const seconds = (Date.now() - started) / 1000;
+		const c = campaign();
+		const keyAfter = bench.sandbox.report().keys[KEY];
+		const calls = keyAfter.requests - keyBefore.requests;
+		const rateLimited = keyAfter.rateLimited - keyBefore.rateLimited;
+		const floor = (calls / 50) * 10;
+		const floorMargin = (calls / 50) * 10.25;
+		const ok = c.approvals.approved === expectedApproved(customers) && c.approvals.lateApproved === 0 && c.approvals.lateRejected === 0;
+		rows.push({
+			mode: mode === 'pages' ? 'one item per page' : 'one item per customer',
+			customers,
+			calls,
+			expectedCalls: expectedPages + Math.ceil(customers / PAGE),
+			seconds: seconds.toFixed(1),
+			floor10s: floor.toFixed(1),
+			floor10_25s: floorMargin.toFixed(1),
+			ratio: (seconds / floor).toFixed(2),
+			ratioMargin: (seconds / floorMargin).toFixed(2),
+			'429s': rateLimited,
+			approvedOk: ok,
+			mainPeakMiB: peakMain.toFixed(0),
+			runnerPeakMiB: peakChildren.toFixed(0),
+			vmHwmMiB: peakRssMiB(bench.n8n.pid).toFixed(0),
+		});
+		phases.push({
+			mode,
+			customers,
+			readSeconds: marks.lastRead?.toFixed(1),
+			firstApprovalSeconds: marks.firstApproval?.toFixed(1),
+			approveSeconds: (seconds - (marks.firstApproval ?? 0)).toFixed(1),
+			readCalls: expectedPages,
+			approvalCalls: c.approvals.calls,
+		});
+		console.log(table(rows.slice(-1)));
+		console.log(table(phases.slice(-1)));
+		await bench.n8n.unpublish(id);
+	}
+} finally {
+	await bench.stop();
+}
+console.log(`\n${table(rows)}\n`);
+console.log(`${table(phases)}\n`);
+console.log(
+	`start: ${useTrigger ? 'Optimove Trigger (type 5)' : 'Webhook node (trigger not built)'}; floor10s = calls ÷ 50 per 10 s, floor10_25s = the same with the client's 250 ms margin per window; ratio = seconds ÷ floor. ` +
+		'readSeconds ≈ notification → last page read; firstApprovalSeconds = when the first approval call arrived (reading + scrubbing done); approveSeconds = first approval → last. ' +
+		'vmHwmMiB = VmHWM of the n8n main process since boot (cumulative over the modes in run order); mainPeakMiB/runnerPeakMiB = VmRSS peaks sampled every 250 ms during this mode.',
+);
+console.log(`written ${writeResult('campaign-1m', { start: useTrigger ? 'optimoveTrigger' : 'webhook', rows, phases })}`);

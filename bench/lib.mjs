@@ -1,0 +1,66 @@
+// Shared by the benchmarks: a real n8n + the sandbox, timing, memory and result files.
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startSandbox } from '../sandbox/server.mjs';
+import { createCredentials } from '../test/e2e/lib/fixtures.mjs';
+import { N8N_VERSION, startN8n } from '../test/e2e/lib/n8n.mjs';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+
+export async function startBench({ sandbox: sandboxOptions = {}, n8nEnv = {} } = {}) {
+	const sandbox = await startSandbox({ port: 0, log: false, ...sandboxOptions });
+	const n8n = await startN8n({ quiet: true, env: n8nEnv });
+	const credentials = await createCredentials(n8n, sandbox);
+	return {
+		sandbox,
+		n8n,
+		credentials,
+		async stop() {
+			await n8n.stop();
+			await sandbox.close();
+		},
+	};
+}
+
+/** Peak resident memory (VmHWM) of a process, in MiB. */
+export function peakRssMiB(pid) {
+	const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+	return Number(/VmHWM:\s+(\d+) kB/.exec(status)[1]) / 1024;
+}
+
+export async function waitUntil(check, { timeoutMs, intervalMs = 100, what }) {
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		const value = await check();
+		if (value) return value;
+		if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+		await new Promise((resolve) => setTimeout(resolve, intervalMs));
+	}
+}
+
+export function machine() {
+	return {
+		date: new Date().toISOString(),
+		cpus: `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}`,
+		memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+		node: process.version,
+		n8n: N8N_VERSION,
+		expressionEngine: process.env.N8N_EXPRESSION_ENGINE || 'default (isolated runtime)',
+	};
+}
+
+export function writeResult(name, result) {
+	mkdirSync(path.join(here, 'results'), { recursive: true });
+	const file = path.join(here, 'results', `${name}.json`);
+	writeFileSync(file, `${JSON.stringify({ machine: machine(), ...result }, null, 2)}\n`);
+	return path.relative(process.cwd(), file);
+}
+
+export function table(rows) {
+	const keys = Object.keys(rows[0]);
+	const width = keys.map((k) => Math.max(k.length, ...rows.map((r) => String(r[k]).length)));
+	const line = (cells) => cells.map((c, i) => String(c).padEnd(width[i])).join('  ');
+	return [line(keys), line(width.map((w) => '-'.repeat(w))), ...rows.map((r) => line(keys.map((k) => r[k])))].join('\n');
+}
