@@ -25,11 +25,11 @@ function sameToken(given: unknown, expected: string | undefined): boolean {
 	return a.length === b.length && timingSafeEqual(a, b);
 }
 
-/** The token in the URL must be one this node registered (production or test). */
+/** The token in the URL must be the one this node registered for this URL (production or test). */
 function hasValidToken(ctx: IWebhookFunctions): boolean {
 	const data = ctx.getWorkflowStaticData('node') as { production?: Scope; test?: Scope };
-	const given = (ctx.getQueryData() as IDataObject).token;
-	return sameToken(given, data.production?.token) || sameToken(given, data.test?.token);
+	const scope = ctx.getMode() === 'manual' ? data.test : data.production;
+	return sameToken((ctx.getQueryData() as IDataObject).token, scope?.token);
 }
 
 function parseBody(raw: Buffer | undefined): { payload?: IDataObject; error?: string } {

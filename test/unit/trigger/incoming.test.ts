@@ -7,6 +7,7 @@ import { fakeSecret } from '../helpers/n8nContext';
 
 const trigger = new OptimoveTrigger();
 const TOKEN = 'a'.repeat(64);
+const TEST_TOKEN = 'c'.repeat(64);
 const SECRET = fakeSecret('webhook-secret');
 const NOW = Date.UTC(2026, 10, 22, 9, 0, 0);
 
@@ -26,6 +27,8 @@ interface Call {
 	/** The credential's id: set it to let the node cache the secret between requests. */
 	credentialId?: string;
 	getCredentials?: () => Promise<IDataObject>;
+	/** 'manual' for the test URL ("listen for test event"), 'webhook' for the production URL. */
+	mode?: 'manual' | 'webhook';
 }
 
 async function deliver(call: Call) {
@@ -46,7 +49,8 @@ async function deliver(call: Call) {
 		getHeaderData: () => call.headers ?? {},
 		getQueryData: () => call.query ?? { token: TOKEN },
 		getNodeParameter: (name: string, fallback?: unknown) => (params[name] === undefined ? fallback : params[name]),
-		getWorkflowStaticData: () => ({ production: { token: TOKEN } }),
+		getMode: () => call.mode ?? 'webhook',
+		getWorkflowStaticData: () => ({ production: { token: TOKEN }, test: { token: TEST_TOKEN } }),
 		getNode: () => ({ credentials: { optimoveApi: { id: call.credentialId ?? null, name: 'Optimove' } } }),
 		getCredentials: call.getCredentials ?? (async () => ({ webhookSecret: call.secret ?? SECRET })),
 		getResponseObject: () => res,
@@ -102,6 +106,13 @@ describe('Optimove Trigger webhook: listener calls', () => {
 		const { result, response } = await deliver({ body: '{"EventTypeID":5}', query });
 		expect(response.statusCode).toBe(401);
 		expect(result).toEqual({ noWebhookResponse: true });
+	});
+
+	it("accepts each URL's own token only: the test token is no key to the production URL, nor the reverse", async () => {
+		const body = '{"EventTypeID":3,"TimeStamp":"2026-11-22 09:00:00"}';
+		expect((await deliver({ body, mode: 'manual', query: { token: TEST_TOKEN } })).item?.eventTypeId).toBe(3);
+		expect((await deliver({ body, mode: 'manual', query: { token: TOKEN } })).response.statusCode).toBe(401);
+		expect((await deliver({ body, query: { token: TEST_TOKEN } })).response.statusCode).toBe(401);
 	});
 
 	it.each([
