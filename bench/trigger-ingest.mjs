@@ -4,7 +4,13 @@
 //
 //   npm run build            # if dist/ is older than nodes/ or credentials/
 //   node bench/trigger-ingest.mjs [--duration 15] [--warmup 3] [--rounds 3] [--concurrency 10,1]
-//                                 [--forged 20] [--engine legacy] [--out bench/results/trigger-ingest.json]
+//                                 [--forged 20] [--engine legacy] [--n8n-env KEY=VALUE]...
+//                                 [--out bench/results/trigger-ingest.json]
+//
+// Under n8n 2.41.1's defaults a community trigger pays one expression isolate per request that the
+// built-in Webhook node is spared (live-webhooks.js `webhookPhaseNeedsIsolate` skips it only for
+// n8n-nodes-base.webhook). `--n8n-env N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE=true` takes isolates only
+// when an expression is evaluated, which removes that difference.
 //
 // Starts one real n8n (test/e2e/lib/n8n.mjs) and the Optimove sandbox, both on 127.0.0.1 and free
 // ports, publishes two single-node workflows:
@@ -34,6 +40,7 @@ const { values: args } = parseArgs({
 		concurrency: { type: 'string', default: '10,1' },
 		forged: { type: 'string', default: '20' },
 		engine: { type: 'string' }, // N8N_EXPRESSION_ENGINE for n8n (unset = n8n's default)
+		'n8n-env': { type: 'string', multiple: true, default: [] }, // KEY=VALUE for n8n, repeatable
 		out: { type: 'string', default: 'bench/results/trigger-ingest.json' },
 	},
 });
@@ -189,6 +196,11 @@ async function main() {
 	const sandbox = await startSandbox({ port: 0, log: false });
 	const env = {};
 	if (args.engine) env.N8N_EXPRESSION_ENGINE = args.engine;
+	for (const pair of args['n8n-env']) {
+		const cut = pair.indexOf('=');
+		if (cut < 1) throw new Error(`--n8n-env takes KEY=VALUE, got "${pair}"`);
+		env[pair.slice(0, cut)] = pair.slice(cut + 1);
+	}
 	let n8n;
 	try {
 		n8n = await startN8n({ quiet: true, env });
@@ -197,7 +209,7 @@ async function main() {
 
 		const oursId = await n8n.createWorkflow({
 			name: 'bench: Optimove Trigger (triggered)',
-			nodes: [node('Optimove Trigger', TRIGGER, { source: 'triggeredConditionalExecution', options: {} }, { credential: credentials.optimoveApi, webhookId: OURS_WEBHOOK_ID })],
+			nodes: [node('Optimove Trigger', TRIGGER, { source: 'triggeredConditionalExecution', options: {} }, { credential: credentials.optimoveApi, webhookId: OURS_WEBHOOK_ID, typeVersion: 1.1 })],
 			connections: {},
 		});
 		const builtinId = await n8n.createWorkflow({
@@ -288,6 +300,7 @@ async function main() {
 			date: startedAt.toISOString(),
 			n8n: N8N_VERSION,
 			expressionEngine: args.engine ?? 'n8n default (isolated in 2.x)',
+			n8nEnv: env,
 			machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, loadGeneratorNode: process.version, platform: `${os.platform()} ${os.release()}` },
 			settings: { durationSeconds: DURATION_MS / 1000, warmupSeconds: WARMUP_MS / 1000, rounds: ROUNDS, concurrency: CONCURRENCIES, bodyBytes: Buffer.byteLength(JSON.stringify(notification())) },
 			summary,
