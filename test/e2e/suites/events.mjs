@@ -66,5 +66,52 @@ export function register(ctx) {
 			assert.deepEqual([...new Set(customers)].sort(), valid.map((v) => v.customer).sort());
 			assert.equal(held.rejectedRequests, 0, 'no request was rejected: signature and envelope are right');
 		});
+
+		it('sends custom events from key/value pairs and refuses bad names without blocking the rest', async () => {
+			const name = 'e2e-custom-events';
+			const id = await ctx.n8n.createWorkflow({
+				name: 'custom events',
+				nodes: [
+					webhookNode(name),
+					node('Split Out', 'n8n-nodes-base.splitOut', { fieldToSplitOut: 'body.rows', include: 'noOtherFields', options: {} }),
+					node(
+						'Optimove',
+						'n8n-nodes-optimove.optimove',
+						{
+							resource: 'event',
+							operation: 'sendCustomEvent',
+							eventKey: '={{ $json.key }}',
+							parametersFrom: 'keyValue',
+							identifyBy: 'visitor',
+							identity: '={{ $json.visitor }}',
+							eventTime: '={{ $json.at }}',
+							parameters: { parameter: [{ name: 'new_tier', value: '={{ $json.tier }}' }] },
+						},
+						{ credential: ctx.credentials.optimoveEventsApi, extra: { onError: 'continueRegularOutput' } },
+					),
+				],
+				connections: chain('Webhook', 'Split Out', 'Optimove'),
+			});
+			await ctx.n8n.publish(id);
+			const before = ctx.sandbox.events({ limit: 0 }).accepted;
+			const rows = [
+				{ key: 'tier_changed', visitor: 'V1', at: '2026-11-22 10:00:00 UTC', tier: 'Gold' },
+				{ key: 'TierChanged', visitor: 'V2', at: '', tier: 'Gold' },
+				{ key: 'tier_changed', visitor: 'V3', at: 1764000000000, tier: 'Silver' },
+				{ key: 'ootb_registration', visitor: 'V4', at: '', tier: 'Gold' },
+			];
+			const response = await postJson(ctx.n8n.webhookUrl(name), { rows });
+			assert.equal(response.status, 200);
+			const out = response.body;
+			assert.equal(out.length, rows.length);
+			assert.equal(out[0].sent, true);
+			assert.equal(out[0].visitor, 'V1');
+			assert.equal(out[0].timestamp, '2026-11-22 10:00:00.000000 UTC');
+			assert.match(out[1].error, /must be snake_case/);
+			assert.equal(out[2].sent, true);
+			assert.equal(out[2].timestamp, '2025-11-24 16:00:00.000000 UTC');
+			assert.match(out[3].error, /is an OOTB event/);
+			assert.equal(ctx.sandbox.events({ limit: 0 }).accepted - before, 2, 'the sandbox holds exactly the two valid events');
+		});
 	});
 }
