@@ -1,5 +1,6 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
+import { itemParameter } from './itemParameter';
 
 /**
  * Readers for per-item parameter values (usually expressions over the input item). Each one
@@ -23,7 +24,7 @@ export function fieldError(ctx: IExecuteFunctions, itemIndex: number, field: str
  * from spreadsheets often arrive as numbers; objects, lists, booleans and empty values are refused.
  */
 export function readText(ctx: IExecuteFunctions, itemIndex: number, name: string, field: string): string {
-	const value = ctx.getNodeParameter(name, itemIndex, '') as unknown;
+	const value = itemParameter(ctx, itemIndex, name, '');
 	if (typeof value === 'number' && Number.isFinite(value)) return String(value);
 	if (typeof value === 'string' && value.trim() !== '') return value.trim();
 	throw fieldError(ctx, itemIndex, field, `must be a non-empty text or a number, got ${describe(value)}`);
@@ -31,7 +32,7 @@ export function readText(ctx: IExecuteFunctions, itemIndex: number, name: string
 
 /** A positive integer ID (campaign, channel, template): a number or a text of digits. */
 export function readInteger(ctx: IExecuteFunctions, itemIndex: number, name: string, field: string): number {
-	const value = ctx.getNodeParameter(name, itemIndex, '') as unknown;
+	const value = itemParameter(ctx, itemIndex, name, '');
 	const number = typeof value === 'number' ? value : typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : NaN;
 	if (Number.isInteger(number) && number > 0) return number;
 	if (value === '' || value === undefined || value === null) throw fieldError(ctx, itemIndex, field, 'is required');
@@ -40,7 +41,7 @@ export function readInteger(ctx: IExecuteFunctions, itemIndex: number, name: str
 
 /** A yes/no flag: a boolean, or the text "true"/"false" (any case). Anything else is refused. */
 export function readBoolean(ctx: IExecuteFunctions, itemIndex: number, name: string, field: string): boolean {
-	const value = ctx.getNodeParameter(name, itemIndex, undefined) as unknown;
+	const value = itemParameter(ctx, itemIndex, name, undefined);
 	if (typeof value === 'boolean') return value;
 	if (typeof value === 'string' && /^(true|false)$/i.test(value.trim())) return value.trim().toLowerCase() === 'true';
 	throw fieldError(ctx, itemIndex, field, `must be true or false, got ${describe(value)}`);
@@ -48,7 +49,7 @@ export function readBoolean(ctx: IExecuteFunctions, itemIndex: number, name: str
 
 /** A JSON object given as an object or as JSON text; empty means `{}`. */
 export function readObject(ctx: IExecuteFunctions, itemIndex: number, name: string, field: string, fallback: unknown = ''): IDataObject {
-	let value = ctx.getNodeParameter(name, itemIndex, fallback) as unknown;
+	let value = itemParameter(ctx, itemIndex, name, fallback);
 	if (typeof value === 'string') {
 		if (value.trim() === '') return {};
 		try {
@@ -63,7 +64,7 @@ export function readObject(ctx: IExecuteFunctions, itemIndex: number, name: stri
 
 /** A list of names from a multi-select or an expression giving a list or a `;`/`,`-separated text. */
 export function readNameList(ctx: IExecuteFunctions, itemIndex: number, name: string, field: string): string[] {
-	const value = ctx.getNodeParameter(name, itemIndex, []) as unknown;
+	const value = itemParameter(ctx, itemIndex, name, []);
 	const list = typeof value === 'string' ? value.split(/[;,]/) : Array.isArray(value) ? value : null;
 	if (!list) throw fieldError(ctx, itemIndex, field, `must be a list of names, got ${describe(value)}`);
 	return list.map((entry) => {
@@ -74,7 +75,7 @@ export function readNameList(ctx: IExecuteFunctions, itemIndex: number, name: st
 
 /** A number, or a text holding one (values from spreadsheets). */
 export function readNumber(ctx: IExecuteFunctions, itemIndex: number, name: string, field: string): number {
-	const value = ctx.getNodeParameter(name, itemIndex, '') as unknown;
+	const value = itemParameter(ctx, itemIndex, name, '');
 	const number = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
 	if (Number.isFinite(number)) return number;
 	throw fieldError(ctx, itemIndex, field, `must be a number, got ${describe(value)}`);
