@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 import { optimoveRequest, runtime } from '../../../shared/transport';
+import { itemParameter } from '../itemParameter';
 import { fieldError, readBoolean, readObject, readText } from '../itemValues';
 import { perItem } from '../runner';
 import { deadlineOptions, DEFAULT_SAFETY_MARGIN_MS, lateReason, parseDeadline } from './deadline';
@@ -56,7 +57,7 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 		const additionalData = options.additionalData === undefined ? {} : readObject(this, itemIndex, 'options.additionalData', 'Additional Data');
 		const marginMs = Number(options.safetyMarginMs ?? DEFAULT_SAFETY_MARGIN_MS.triggered);
-		const { at, error } = parseDeadline(this.getNodeParameter('approvalDeadline', itemIndex, ''));
+		const { at, error } = parseDeadline(itemParameter(this, itemIndex, 'approvalDeadline', ''));
 		if (error) throw fieldError(this, itemIndex, 'Approval Deadline', error);
 		const deadline = options.sendLate === true ? undefined : at;
 		const now = runtime.now();
