@@ -172,13 +172,15 @@ export function buildNotification(sb, { uid, userId, campaignId, timeoutMs, seq 
 /**
  * Sends `count` triggered notifications to every registered webhook.
  * mode: 'signed' (tenant secret) | 'unsigned' | 'forged' (wrong secret) | 'tampered' (body changed after signing).
+ * urls: deliver to these URLs only (default: every registered webhook).
  * Open loop when ratePerSec is given (fixed timer, never waits for answers); otherwise each
  * notification waits for its answers, then `intervalMs`.
  */
 export async function fireTriggered(sb, opts = {}) {
 	const mode = opts.mode ?? 'signed';
 	if (!['signed', 'unsigned', 'forged', 'tampered'].includes(mode)) throw err(400, `mode must be signed|unsigned|forged|tampered, got ${mode}`);
-	const hooks = [...sb.state.webhooks.values()];
+	// opts.urls (benchmarks): deliver only to these URLs instead of every registered webhook.
+	const hooks = Array.isArray(opts.urls) ? opts.urls.map((url, i) => ({ id: `url${i + 1}`, url: String(url) })) : [...sb.state.webhooks.values()];
 	if (!hooks.length) throw err(404, 'No triggered webhooks are registered.');
 	const rate = opts.ratePerSec ? Number(opts.ratePerSec) : null;
 	let count = opts.count !== undefined ? Number(opts.count) : undefined;
