@@ -11,6 +11,7 @@ import { PROMOTION_ROUTES } from './lib/promotions.mjs';
 import { buildReport, renderReport } from './lib/report.mjs';
 import { REST_ROUTES } from './lib/rest.mjs';
 import { TRIGGERED_ROUTES, fireTriggered } from './lib/triggered.mjs';
+import { channelCancel, channelReport, channelSend, newChannelState } from './lib/channel.mjs';
 import {
 	HttpError,
 	Ring,
@@ -143,6 +144,7 @@ export class Sandbox {
 			templateOps: { added: 0, deleted: 0, deleteMissing: 0 },
 			metrics: new Ring(1000),
 			profiles: new Map(),
+			channel: newChannelState(),
 			attributeUpdates: { requests: 0, customers: 0, values: 0, errors: {}, callbacks: { sent: 0, ok: 0, failed: 0, recent: new Ring(100) }, recent: new Ring(100) },
 			customerReads: { processed: { pages: 0, rows: 0 }, execution: { pages: 0, rows: 0 }, send: { pages: 0, rows: 0 } },
 			webhooks: new Map(),
@@ -819,6 +821,9 @@ export class Sandbox {
 				else return this.send(res, 200, this.reportText(), { 'content-type': 'text/plain; charset=utf-8' });
 			} else if (route === 'GET /approvals') out = this.approvals(q.campaignId ?? q.CampaignID);
 			else if (route === 'GET /events') out = this.events({ limit: q.limit ?? 100 });
+			else if (route === 'POST /channel/send') out = channelSend(this.state.channel, body, naiveUtc(this.now()));
+			else if (route === 'POST /channel/cancel') out = channelCancel(this.state.channel, body);
+			else if (route === 'GET /channel') out = channelReport(this.state.channel);
 			else return this.send(res, 404, { error: `unknown control route ${route}` });
 			return this.send(res, status, out ?? null);
 		} catch (e) {

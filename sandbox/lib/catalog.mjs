@@ -36,6 +36,7 @@ export const CUSTOMER_ATTRIBUTES = [
 	{ RealFieldName: 'VIP_Level', Alias: 'VIP Level', FieldType: 'Nvarchar', Description: 'VIP tier (Bronze, Silver, Gold, Platinum)', gen: (i) => VIP_LEVELS[i % VIP_LEVELS.length] },
 	{ RealFieldName: 'OptIn', Alias: 'Opt In', FieldType: 'Nvarchar', Description: 'Marketing opt-in (Yes/No)', gen: (i) => (i % 3 === 0 ? 'No' : 'Yes') },
 	{ RealFieldName: 'Balance', Alias: 'Balance', FieldType: 'Decimal', Description: 'Account balance in site currency', gen: (i) => String((i * 37) % 1000) + '.00' },
+	{ RealFieldName: 'EmailStatus', Alias: 'Email Status', FieldType: 'Nvarchar', Description: 'Email reachability (Active, Unsubscribed, Bounced)', gen: () => 'Active' },
 ];
 
 /** Actions of a generated campaign: customer i gets ACTIONS[i % ACTIONS.length]. */

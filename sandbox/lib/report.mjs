@@ -1,4 +1,5 @@
 // The sandbox report: structured (JSON) and human-readable.
+import { channelReport } from './channel.mjs';
 import { latencyStats, naiveUtc } from './util.mjs';
 
 export function buildReport(sb) {
@@ -73,6 +74,7 @@ export function buildReport(sb) {
 			values: au.values,
 			errors: au.errors,
 			profilesStored: s.profiles.size,
+			recentProfiles: [...s.profiles].slice(-8).map(([customerId, attrs]) => ({ customerId, values: Object.fromEntries([...attrs.values()].map((a) => [a.RealFieldName, a.Value])) })),
 			callbacks: { sent: au.callbacks.sent, ok: au.callbacks.ok, failed: au.callbacks.failed, recent: au.callbacks.recent.toArray(10) },
 		},
 		promotions: {
@@ -83,6 +85,7 @@ export function buildReport(sb) {
 			redemptions: p.redemptions,
 			duplicateRedemptions: p.duplicateRedemptions,
 		},
+		channel: channelReport(s.channel),
 		templates: Object.fromEntries([...s.templates].map(([ch, m]) => [ch, [...m.values()]])),
 		templateOps: s.templateOps,
 		campaignMetrics: { count: s.metrics.total, recent: s.metrics.toArray(10) },
@@ -130,11 +133,20 @@ export function renderReport(r) {
 	L.push(`  accepted ${e.accepted} events in ${e.acceptedRequests} requests; rejected requests ${e.rejectedRequests}; duplicates ${e.duplicates}; rate-limited ${e.rateLimited}`);
 	if (Object.keys(e.byName).length) L.push(`  by event: ${Object.entries(e.byName).map(([k, v]) => `${k}=${v}`).join(', ')}`);
 	if (Object.keys(e.rejectReasons).length) L.push(`  reject reasons: ${Object.entries(e.rejectReasons).map(([k, v]) => `${k}=${v}`).join(', ')}`);
+	for (const x of e.lastRejected) L.push(`    rejected ${naiveUtc(x.at)}: ${x.reason}`);
 	if (Object.keys(e.warnings).length) L.push(`  warnings: ${Object.entries(e.warnings).map(([k, v]) => `${k}=${v}`).join(', ')}`);
 	L.push('');
 	const a = r.attributes;
 	L.push('Customer attributes');
 	L.push(`  ${a.requests} update requests, ${a.customers} customers, ${a.values} values stored, errors ${JSON.stringify(a.errors)}, callbacks sent ${a.callbacks.sent} (ok ${a.callbacks.ok}, failed ${a.callbacks.failed})`);
+	for (const p of a.recentProfiles) L.push(`    ${p.customerId}: ${Object.entries(p.values).map(([k, v]) => `${k}=${v}`).join(', ')}`);
+	L.push('');
+	const ch = r.channel;
+	L.push('Channel provider (example 3\'s stand-in for push/SMS)');
+	L.push(`  ${ch.sent} messages scheduled, ${ch.withdrawn} withdrawn on cancellation, ${ch.duplicates} duplicates`);
+	for (const c of ch.campaigns) {
+		L.push(`  campaign ${c.campaignId}${c.channelId !== null ? ` channel ${c.channelId}` : ''}: ${c.delivered} will receive, ${c.withdrawn} withdrawn; templates ${Object.entries(c.byTemplate).map(([k, v]) => `${k}×${v}`).join(', ')}${c.sample.length ? ` (e.g. ${c.sample.slice(0, 3).map((m) => `${m.customerId}: "${m.text}"`).join('; ')})` : ''}`);
+	}
 	L.push('');
 	const p = r.promotions;
 	L.push('Promotions');

@@ -630,4 +630,22 @@ describe('customer attributes, promotions, templates, control API', () => {
 		assert.equal((await call(sb, 'GET', '/__sandbox/state', { key: null })).json.campaigns, 0);
 		assert.equal((await call(sb, 'GET', '/__sandbox/nope', { key: null })).status, 404);
 	});
+	test('channel provider stand-in: send, re-send, withdraw, report; recent profiles in the report', async () => {
+		const send = (body) => call(sb, 'POST', '/__sandbox/channel/send', { key: null, body });
+		assert.equal((await send([{ campaignId: 9, channelId: 505, customerId: 'a', templateId: 7, text: 'hi a' }, { campaignId: 9, customerId: 'b', templateId: 8 }])).json.accepted, 2);
+		assert.equal((await send({ campaignId: 9, customerId: 'a', templateId: 7 })).status, 200);
+		assert.equal((await send({ campaignId: 9 })).status, 400);
+		const cancel = await call(sb, 'POST', '/__sandbox/channel/cancel', { key: null, body: [{ campaignId: 9, customerId: 'a' }, { campaignId: 9, customerId: 'zz' }] });
+		assert.deepEqual(cancel.json, { withdrawn: 1, notScheduled: 1 });
+		const ch = (await call(sb, 'GET', '/__sandbox/channel', { key: null })).json;
+		assert.equal(ch.sent, 2);
+		assert.equal(ch.duplicates, 1);
+		assert.equal(ch.withdrawn, 1);
+		assert.deepEqual(ch.campaigns[0], { campaignId: '9', channelId: 505, messages: 2, withdrawn: 1, delivered: 1, byTemplate: { 7: 2, 8: 1 }, sample: [{ customerId: 'b', templateId: 8, text: null }] });
+		const upd = await call(sb, 'POST', '/Customers/UpdateCustomerAttributes', { body: { CustomerNewAttributesValuesList: [{ CustomerID: 'P1', Attributes: [{ RealFieldName: 'EmailStatus', Value: 'Unsubscribed' }, { RealFieldName: 'OptIn', Value: 'No' }] }] } });
+		assert.equal(upd.status, 202);
+		const report = await call(sb, 'GET', '/__sandbox/report', { key: null });
+		assert.match(report.text, /campaign 9 channel 505: 1 will receive, 1 withdrawn/);
+		assert.match(report.text, /P1: EmailStatus=Unsubscribed, OptIn=No/);
+	});
 });
