@@ -51,9 +51,11 @@ export function machine() {
 	};
 }
 
+/** Writes bench/results/<name>.json (or into BENCH_RESULTS_DIR, which `bench/run.mjs --quick` sets). */
 export function writeResult(name, result) {
-	mkdirSync(path.join(here, 'results'), { recursive: true });
-	const file = path.join(here, 'results', `${name}.json`);
+	const dir = process.env.BENCH_RESULTS_DIR ? path.resolve(process.env.BENCH_RESULTS_DIR) : path.join(here, 'results');
+	mkdirSync(dir, { recursive: true });
+	const file = path.join(dir, `${name}.json`);
 	writeFileSync(file, `${JSON.stringify({ machine: machine(), ...result }, null, 2)}\n`);
 	return path.relative(process.cwd(), file);
 }
