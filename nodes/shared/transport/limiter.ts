@@ -35,26 +35,125 @@ export class SlidingWindowLimiter {
 	}
 }
 
+/** A booked send: it holds its place in the window until it is released (when its answer came). */
+export interface HeldSlot {
+	/** Epoch ms the send may start at. */
+	readonly start: number;
+	released: boolean;
+}
+
+/** How a caller polls when every slot of the window is held by a send still in flight. */
+export const HELD_POLL_MS = 50;
+
+/**
+ * A sliding window counted from the END of each send: a send occupies one of `limit` places from
+ * the moment it is booked until `windowMs` after its answer arrived, and one still in flight
+ * occupies its place for as long as it lasts.
+ *
+ * Why: the server counts a request when it arrives, which is somewhere between the moment the
+ * client started it and the moment the answer came back. Counting from the start (as
+ * SlidingWindowLimiter does) lets request k + limit arrive less than a window after request k
+ * whenever request k itself reached the server late (a cold connection, a busy event loop, a
+ * slow network). Counting from the answer makes the rule hold whatever the delays:
+ * start(k + limit) ≥ end(k) + windowMs ≥ arrival(k) + windowMs.
+ */
+export class CompletionWindowLimiter {
+	/** End times (epoch ms) of released sends that may still occupy the window, ascending. */
+	private readonly ends: number[] = [];
+
+	/** Sends booked and not yet released (waiting for their start or in flight). */
+	private held = 0;
+
+	private blockedUntil = 0;
+
+	constructor(private readonly rate: RateLimit) {}
+
+	/**
+	 * Books the earliest start at or after `now`: `{ slot, wait }`. When every place is held by a
+	 * send still in flight no start can be computed yet: `{ wait }` (poll again after it).
+	 */
+	book(now: number): { slot?: HeldSlot; wait: number } {
+		const { limit, windowMs } = this.rate;
+		while (this.ends.length > 0 && this.ends[0] + windowMs <= now) this.ends.shift();
+		// Places left for released sends once the held ones are counted (the new send takes one).
+		const free = limit - this.held;
+		if (free <= 0) return { wait: HELD_POLL_MS };
+		let at = Math.max(now, this.blockedUntil);
+		// At `at` at most free − 1 released sends may still be inside their window.
+		if (this.ends.length >= free) at = Math.max(at, this.ends[this.ends.length - free] + windowMs);
+		this.held++;
+		return { slot: { start: at, released: false }, wait: at - now };
+	}
+
+	/** The send of `slot` got its answer (or failed) at `now`: its place frees `windowMs` later. */
+	release(slot: HeldSlot, now: number): void {
+		if (slot.released) return;
+		slot.released = true;
+		this.held--;
+		const end = Math.max(now, slot.start);
+		let i = this.ends.length;
+		while (i > 0 && this.ends[i - 1] > end) i--;
+		this.ends.splice(i, 0, end);
+	}
+
+	/** After a 429 the server's window is fuller than ours: hold every caller until `until`. */
+	blockUntil(until: number): void {
+		this.blockedUntil = Math.max(this.blockedUntil, until);
+	}
+
+	/** Sends booked and not released (for tests and diagnostics). */
+	get inFlight(): number {
+		return this.held;
+	}
+}
+
 /** Optimove counts in a sliding window at arrival; this margin absorbs network jitter. */
 export const WINDOW_SAFETY_MS = 250;
 
-const limiters = new Map<string, SlidingWindowLimiter>();
+const limiters = new Map<string, SlidingWindowLimiter | CompletionWindowLimiter>();
+
+function keyOf(kind: string, group: string, secret: string, rate: RateLimit): string {
+	const fingerprint = createHash('sha256').update(secret).digest('hex').slice(0, 16);
+	return `${kind}:${group}:${fingerprint}:${rate.limit}/${rate.windowMs}`;
+}
 
 /** One limiter per (group, secret) in this process; the secret is hashed, never stored. */
 export function limiterFor(group: string, secret: string, rate: RateLimit): SlidingWindowLimiter {
-	const fingerprint = createHash('sha256').update(secret).digest('hex').slice(0, 16);
-	const key = `${group}:${fingerprint}:${rate.limit}/${rate.windowMs}`;
+	const key = keyOf('start', group, secret, rate);
 	let limiter = limiters.get(key);
 	if (!limiter) {
 		limiter = new SlidingWindowLimiter(rate);
 		limiters.set(key, limiter);
 	}
-	return limiter;
+	return limiter as SlidingWindowLimiter;
+}
+
+/** One completion-counted limiter per (group, secret) in this process; the secret is hashed. */
+export function completionLimiterFor(group: string, secret: string, rate: RateLimit): CompletionWindowLimiter {
+	const key = keyOf('end', group, secret, rate);
+	let limiter = limiters.get(key);
+	if (!limiter) {
+		limiter = new CompletionWindowLimiter(rate);
+		limiters.set(key, limiter);
+	}
+	return limiter as CompletionWindowLimiter;
 }
 
 export async function acquire(limiter: SlidingWindowLimiter | undefined): Promise<void> {
 	if (!limiter) return;
 	await runtime.sleep(limiter.reserve(runtime.now()));
+}
+
+/**
+ * Waits for a place in `limiter`'s window and returns the function that gives it back; call it
+ * exactly when the send is over (answer, error or abandon), e.g. in a `finally`.
+ */
+export async function hold(limiter: CompletionWindowLimiter): Promise<() => void> {
+	for (;;) {
+		const { slot, wait } = limiter.book(runtime.now());
+		await runtime.sleep(wait);
+		if (slot) return () => limiter.release(slot, runtime.now());
+	}
 }
 
 /** Test hook: forget all limiter state. */

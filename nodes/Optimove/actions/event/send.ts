@@ -4,7 +4,8 @@ import { RATE_LIMITED_EVENTS } from '../../../shared/events/catalogue';
 import { EventValidationError } from '../../../shared/events/validate';
 import type { EventInput, OptimoveEvent } from '../../../shared/events/validate';
 import { optimoveRequest, runtime } from '../../../shared/transport';
-import { WINDOW_SAFETY_MS } from '../../../shared/transport/limiter';
+import { completionLimiterFor, hold, WINDOW_SAFETY_MS } from '../../../shared/transport/limiter';
+import type { RateLimit } from '../../../shared/transport/limiter';
 import { inBatches, prepareItems } from '../runner';
 
 /** Optimove takes at most 10 events per request. */
@@ -15,6 +16,9 @@ export const EVENTS_PER_REQUEST = 10;
  * requests only hide round-trip latency; rate-limited events are still paced by the limiter.
  */
 export const REQUESTS_IN_FLIGHT = 4;
+
+/** Registration and user details update: at most 50 requests per 10 s, plus a safety margin. */
+export const RATE_LIMITED_RATE: RateLimit = { limit: 50, windowMs: 10_000 + WINDOW_SAFETY_MS };
 
 type Build = (input: EventInput, tenant: number, now: number) => OptimoveEvent;
 
@@ -59,6 +63,10 @@ export async function sendEvents(
 ): Promise<INodeExecutionData[]> {
 	const credentials = await ctx.getCredentials('optimoveEventsApi');
 	const tenant = Number(credentials.tenantId);
+	// Rate-limited requests first take a place counted from the END of the request 50 before them
+	// (see CompletionWindowLimiter), so none reaches Optimove within the window of that one's
+	// arrival; the transport's own limiter stays behind it for the back-off after a 429.
+	const gate = completionLimiterFor(`events:${tenant}`, String(credentials.eventsToken ?? ''), RATE_LIMITED_RATE);
 	const now = runtime.now();
 	const prepared = prepareItems(items, (itemIndex) => {
 		try {
@@ -78,12 +86,18 @@ export async function sendEvents(
 		EVENTS_PER_REQUEST,
 		async (events, itemIndexes) => {
 			const limited = RATE_LIMITED_EVENTS.has(events[0].event);
-			const { body } = await optimoveRequest.call(ctx, {
-				route: 'sendEvents',
-				body: events,
-				itemIndex: itemIndexes[0],
-				rateLimit: limited ? { key: String(tenant), rate: { limit: 50, windowMs: 10_000 + WINDOW_SAFETY_MS } } : undefined,
-			});
+			const release = limited ? await hold(gate) : undefined;
+			let body: unknown;
+			try {
+				({ body } = await optimoveRequest.call(ctx, {
+					route: 'sendEvents',
+					body: events,
+					itemIndex: itemIndexes[0],
+					rateLimit: limited ? { key: String(tenant), rate: RATE_LIMITED_RATE } : undefined,
+				}));
+			} finally {
+				release?.();
+			}
 			const ack = acknowledged(body);
 			if (!ack.ok) {
 				throw new NodeOperationError(ctx.getNode(), `Optimove rejected the request with these events: ${ack.message || JSON.stringify(body)}`, {
