@@ -99,9 +99,19 @@ export function readExamples() {
 		.map((file) => ({ file, ...JSON.parse(readFileSync(path.join(EXAMPLES, file), 'utf8')) }));
 }
 
-/** Points every Optimove node of a workflow at the credentials created for this run. */
-export function attachCredentials(workflow, credentials) {
+/** The sandbox address the example workflows' placeholder HTTP Request nodes are written with. */
+export const EXAMPLE_SANDBOX_URL = 'http://127.0.0.1:5680';
+
+/**
+ * Points every Optimove node of a workflow at the credentials created for this run and, with
+ * `sandboxUrl`, the examples' placeholder HTTP Request nodes (the channel provider stand-in) at the
+ * sandbox actually running.
+ */
+export function attachCredentials(workflow, credentials, { sandboxUrl } = {}) {
 	const nodes = workflow.nodes.map((n) => {
+		if (sandboxUrl && n.type === 'n8n-nodes-base.httpRequest' && String(n.parameters?.url ?? '').startsWith(EXAMPLE_SANDBOX_URL)) {
+			return { ...n, parameters: { ...n.parameters, url: sandboxUrl.replace(/\/+$/, '') + n.parameters.url.slice(EXAMPLE_SANDBOX_URL.length) } };
+		}
 		if (!n.type.startsWith('n8n-nodes-optimove.')) return n;
 		const events = n.type.endsWith('.optimove') && n.parameters?.resource === 'event';
 		const credential = events ? credentials.optimoveEventsApi : credentials.optimoveApi;

@@ -1,6 +1,24 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { attachCredentials, readExamples } from '../lib/fixtures.mjs';
+import { channelReport } from '../../../sandbox/lib/channel.mjs';
+import { EXAMPLE_WEBHOOKS, eventRows, optimizelyEvents, profileChanges } from '../../../sandbox/lib/demo.mjs';
+import { attachCredentials, executionError, postJson, readExamples } from '../lib/fixtures.mjs';
+
+/** The items a node output in an execution (includeData), output 0 of its first run by default. */
+function nodeOutput(execution, nodeName, output = 0) {
+	const run = execution?.data?.resultData?.runData?.[nodeName]?.[0];
+	return (run?.data?.main?.[output] ?? []).map((item) => item.json);
+}
+
+function assertSucceeded(execution) {
+	assert.equal(execution.status, 'success', JSON.stringify(executionError(execution)));
+}
+
+/** A customer's attributes as the sandbox stored them: {RealFieldName: value}. */
+function profile(sandbox, customerId) {
+	const attrs = sandbox.state.profiles.get(customerId);
+	return attrs ? Object.fromEntries([...attrs.values()].map((a) => [a.RealFieldName, a.Value])) : undefined;
+}
 
 /**
  * Every example workflow in examples/ is imported, published and driven through the sandbox, so
@@ -31,6 +49,80 @@ const SCENARIOS = {
 			assert.equal(approval.late, false);
 		}
 	},
+	'3-campaign-delivery.json': async (ctx, workflowId) => {
+		// Publishing registered type 13 on channel 505 and type 4 (no channel).
+		const slots = ctx.sandbox.listListeners().filter((l) => [4, 13].includes(l.EventTypeID));
+		assert.deepEqual(slots.map((l) => [l.EventTypeID, l.ChannelID]).sort(), [[13, 505], [4, null]].sort());
+		const customers = 40;
+		const { campaignId } = ctx.sandbox.createCampaign({ customers, channelId: 505, clearanceInMs: 600_000 });
+		const fired = await ctx.sandbox.fireListenerEvent({ eventTypeId: 13, campaignId, channelId: 505 });
+		assert.equal(fired.status, 200);
+		const [executed] = await ctx.n8n.waitForExecutions(workflowId, 1);
+		assertSucceeded(executed);
+		assert.equal(nodeOutput(executed, 'Get Executed Customers').length, customers);
+		assert.equal(nodeOutput(executed, 'Get Canceled Customers').length, 0);
+		let delivery = channelReport(ctx.sandbox.state.channel).campaigns.find((c) => c.campaignId === String(campaignId));
+		assert.ok(delivery, 'the channel stand-in received the campaign');
+		assert.equal(delivery.messages, customers);
+		assert.equal(delivery.delivered, customers);
+		assert.deepEqual(delivery.byTemplate, { 7: customers / 2, 8: customers / 2 });
+		for (const m of delivery.sample) assert.match(m.text, /^Hi [A-Z][a-z]+, (Bonus SMS|Reload Push) \(code [A-Z0-9]+\)$/);
+
+		const cancel = await ctx.sandbox.cancelCampaign(campaignId);
+		assert.equal(cancel.listener?.status, 200);
+		const both = await ctx.n8n.waitForExecutions(workflowId, 2);
+		for (const execution of both) assertSucceeded(execution);
+		const cancelled = both.find((e) => nodeOutput(e, 'Get Canceled Customers').length > 0);
+		assert.ok(cancelled, 'the cancellation went down the Cancelled (4) branch');
+		assert.equal(nodeOutput(cancelled, 'Get Executed Customers').length, 0);
+		delivery = channelReport(ctx.sandbox.state.channel).campaigns.find((c) => c.campaignId === String(campaignId));
+		assert.equal(delivery.withdrawn, customers);
+		assert.equal(delivery.delivered, 0);
+	},
+	'4-profile-sync.json': async (ctx, workflowId) => {
+		const changes = profileChanges(12);
+		const before = ctx.sandbox.state.attributeUpdates.requests;
+		const answer = await postJson(ctx.n8n.webhookUrl(EXAMPLE_WEBHOOKS.profileSync), changes);
+		assert.equal(answer.status, 200, JSON.stringify(answer.body));
+		assert.equal(answer.body.length, changes.length);
+		assert.ok(answer.body.every((r) => r.sent === true && r.attributes === 3));
+		const [execution] = await ctx.n8n.waitForExecutions(workflowId, 1);
+		assertSucceeded(execution);
+		assert.equal(ctx.sandbox.state.attributeUpdates.requests, before + 1, 'one UpdateCustomerAttributes call for 12 customers');
+		for (const change of changes) assert.deepEqual(profile(ctx.sandbox, change.customerId), change.attributes);
+	},
+	'5-event-based-integration.json': async (ctx, workflowId) => {
+		const { rows, invalid } = eventRows(60, 3);
+		const acceptedBefore = ctx.sandbox.state.events.accepted;
+		const answer = await postJson(ctx.n8n.webhookUrl(EXAMPLE_WEBHOOKS.eventRows), rows);
+		assert.equal(answer.status, 200, JSON.stringify(answer.body));
+		const [summary] = answer.body;
+		assert.equal(summary.received, 60);
+		assert.equal(summary.sent, 57);
+		assert.equal(summary.invalid, 3);
+		assert.deepEqual(
+			summary.invalidRows.map((r) => r.row),
+			invalid.map((r) => r.index),
+		);
+		for (const r of summary.invalidRows) assert.ok(r.reason && r.data, `row ${r.row} has its reason and data: ${JSON.stringify(r)}`);
+		assert.match(summary.invalidRows[0].reason, /transaction_id/);
+		assert.match(summary.invalidRows[1].reason, /deposit_amount/);
+		const [execution] = await ctx.n8n.waitForExecutions(workflowId, 1);
+		assertSucceeded(execution);
+		assert.equal(ctx.sandbox.state.events.accepted - acceptedBefore, 57);
+		assert.equal(ctx.sandbox.state.events.byName.ootb_deposit >= 57, true);
+	},
+	'6-optimizely-unsubscribe-to-optimove-opt-out.json': async (ctx, workflowId) => {
+		const events = optimizelyEvents({ unsubscribes: 4, bounces: 2, softBounces: 1 });
+		const answer = await postJson(ctx.n8n.webhookUrl(EXAMPLE_WEBHOOKS.optimizely), events);
+		assert.equal(answer.status, 200, JSON.stringify(answer.body));
+		const [execution] = await ctx.n8n.waitForExecutions(workflowId, 1);
+		assertSucceeded(execution);
+		assert.equal(nodeOutput(execution, 'Opt Out in Optimove').length, 6);
+		for (let i = 1; i <= 4; i++) assert.deepEqual(profile(ctx.sandbox, `CUST-U${i}`), { OptIn: 'No', EmailStatus: 'Unsubscribed' });
+		for (let i = 1; i <= 2; i++) assert.deepEqual(profile(ctx.sandbox, `CUST-B${i}`), { EmailStatus: 'Bounced' });
+		assert.equal(profile(ctx.sandbox, 'CUST-S1'), undefined, 'a soft bounce changes nothing');
+	},
 };
 
 export function register(ctx) {
@@ -43,7 +135,7 @@ export function register(ctx) {
 			describe(example.name, () => {
 				let workflowId;
 				before(async () => {
-					workflowId = await ctx.n8n.createWorkflow(attachCredentials(example, ctx.credentials));
+					workflowId = await ctx.n8n.createWorkflow(attachCredentials(example, ctx.credentials, { sandboxUrl: ctx.sandbox.url }));
 					await ctx.n8n.publish(workflowId);
 				});
 				after(async () => {
