@@ -104,7 +104,7 @@ export function register(ctx) {
 				const delivery = await ctx.sandbox.notifyCampaign(campaignId);
 				assert.equal(delivery.status, 200, `type-5 notification delivered (${JSON.stringify(delivery.body)})`);
 				assert.equal(delivery.payload.EventTypeID, 5);
-				const [summary] = await ctx.n8n.waitForExecutions(id, 1, { timeoutMs: Number(process.env.E2E_SCHEDULED_TIMEOUT_MS || 150_000) - 10_000, includeData: false });
+				const [summary] = await ctx.n8n.waitForExecutions(id, 1, { timeoutMs: Number(process.env.E2E_SCHEDULED_TIMEOUT_MS || 300_000) - 10_000, includeData: false });
 				const seconds = (Date.now() - started) / 1000;
 				const execution = await ctx.n8n.execution(summary.id);
 				return { execution, seconds };
@@ -125,7 +125,7 @@ export function register(ctx) {
 			return { expected, result };
 		}
 
-		it(`one item per customer: ${CUSTOMERS} customers, IF OptIn = Yes and Country ≠ BR, approved on time`, { timeout: Number(process.env.E2E_SCHEDULED_TIMEOUT_MS || 150_000) }, async () => {
+		it(`one item per customer: ${CUSTOMERS} customers, IF OptIn = Yes and Country ≠ BR, approved on time`, { timeout: Number(process.env.E2E_SCHEDULED_TIMEOUT_MS || 300_000) }, async () => {
 			const { campaignId } = ctx.sandbox.createCampaign({ customers: CUSTOMERS, clearanceInMs: 30 * 60_000 });
 			const hook = 'e2e-scheduled-items';
 			const start = startNode(hook);
@@ -169,7 +169,7 @@ export function register(ctx) {
 			console.log(`# scheduled per customer: ${CUSTOMERS} customers in ${seconds.toFixed(1)} s (${useTrigger ? 'Optimove Trigger' : 'Webhook'})`);
 		});
 
-		it(`one item per page: Code node scrubs the customers lists, Approve Customers in list mode approves the same set`, { timeout: Number(process.env.E2E_SCHEDULED_TIMEOUT_MS || 150_000) }, async () => {
+		it(`one item per page: Code node scrubs the customers lists, Approve Customers in list mode approves the same set`, { timeout: Number(process.env.E2E_SCHEDULED_TIMEOUT_MS || 300_000) }, async () => {
 			const { campaignId } = ctx.sandbox.createCampaign({ customers: CUSTOMERS, clearanceInMs: 30 * 60_000 });
 			const hook = 'e2e-scheduled-pages';
 			const start = startNode(hook);
