@@ -2,6 +2,7 @@
 // Optimove sandbox CLI. `start` runs the server in the foreground; every other command talks to a
 // running sandbox through its control API (--url, default $OPTIMOVE_SANDBOX_URL or http://127.0.0.1:5680).
 import { startSandbox } from './server.mjs';
+import { EXAMPLE_WEBHOOKS, eventRows, optimizelyEvents, profileChanges } from './lib/demo.mjs';
 import { parseDuration } from './lib/util.mjs';
 
 const HELP = `Optimove sandbox
@@ -15,13 +16,13 @@ Usage: node sandbox/cli.mjs <command> [options]
              [--id 1359] [--channel 505] [--notify]
   notify     --campaign N                      (type-5 notification to the registered listener)
   fire       --type 13 [--channel 505] [--campaign 1360] [--customer ID]
-  cancel     --campaign N [--no-notify]
+  cancel     [--campaign N] [--no-notify]       (default: the newest campaign; type 4 to its listener)
   triggered  [--count 20] [--mode signed|unsigned|forged|tampered] [--rate 10] [--duration 10s]
              [--interval 100ms] [--header optimove-signature-content] [--full] [--async]
   seed-listener --type 5 [--channel 505] --listener-url URL
   listeners | campaigns | state | health | config
   approvals  --campaign N
-  events     [--limit 20]
+  events     [--limit 20]                      (events the sandbox accepted)
   report     [--json]
   faults     [--429 0.2] [--500 0.1] [--reset 0.05] [--reset-after 0] [--latency 50]
              [--jitter 20] [--spike-rate 0.01] [--spike 2s] [--retry-after 1] [--match REGEX]
@@ -29,7 +30,16 @@ Usage: node sandbox/cli.mjs <command> [options]
   limits     [--rate-limit 50/10s | --no-rate-limit] [--triggered-rate-limit 100/1s | off]
   reset
 
-Global: --url http://127.0.0.1:5680 (or env OPTIMOVE_SANDBOX_URL). Durations: 500ms, 90s, 2m, 1h (plain = ms).
+Example workflows (published by npm start):
+  execute    --channel 505 --customers 50 [--clearance 10m]
+             a campaign executed on a channel: type 13 to example 3 (then \`cancel\` fires type 4)
+  profile-sync --count 10                       attribute changes POSTed to example 4's webhook
+  events     --rows 100 [--invalid 3]           deposit rows POSTed to example 5's webhook
+  optimizely --unsubscribes 5 [--bounces 2] [--soft-bounces 1]
+             Optimizely Campaign webhook events POSTed to example 6's webhook
+
+Global: --url http://127.0.0.1:5680 (or env OPTIMOVE_SANDBOX_URL); --n8n http://127.0.0.1:5678 (or env
+N8N_URL) for the example webhooks. Durations: 500ms, 90s, 2m, 1h (plain = ms).
 `;
 
 function parseArgs(argv) {
@@ -115,6 +125,84 @@ Ctrl-C to stop.`);
 	process.on('SIGTERM', stop);
 }
 
+// ---------------------------------------------------------------- example workflow demos
+
+function n8nBase(a) {
+	return String(a.n8n ?? process.env.N8N_URL ?? 'http://127.0.0.1:5678').replace(/\/+$/, '');
+}
+
+async function postToN8n(a, webhookPath, body) {
+	const url = `${n8nBase(a)}/webhook/${webhookPath}`;
+	const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }).catch((e) => {
+		throw new Error(`cannot reach n8n at ${url} (${e.cause?.code ?? e.message}); is npm start running? (--n8n URL)`);
+	});
+	const text = await res.text();
+	let json;
+	try {
+		json = JSON.parse(text);
+	} catch {
+		json = text;
+	}
+	if (res.status === 404) throw new Error(`n8n answered 404 for ${url}: is the example workflow published? ${text.slice(0, 200)}`);
+	if (res.status >= 400) throw new Error(`n8n answered ${res.status} for ${url}: ${text.slice(0, 500)}`);
+	return json;
+}
+
+/** Example 3: a campaign for N customers on a channel, executed (type 13). */
+async function execute(base, a) {
+	const channelId = Number(a.channel ?? 505);
+	const body = { customers: Number(a.customers ?? 50), channelId, clearanceInMs: parseDuration(a.clearance ?? '10m') };
+	if (a.campaign) body.campaignId = Number(a.campaign);
+	const created = await control(base, 'POST', '/campaigns', body);
+	if (created.status >= 400) return print(created);
+	const { campaignId, customers } = created.json;
+	const fired = await control(base, 'POST', '/fire', { eventTypeId: 13, campaignId, channelId });
+	console.log(`campaign ${campaignId}: ${customers} customers executed on channel ${channelId}; type 13 → ${fired.json?.url ?? '(no listener)'}: ${fired.json?.status ?? fired.json?.error}`);
+	if (fired.status >= 400) {
+		process.exitCode = 1;
+		return;
+	}
+	console.log(`Next: npm run sandbox -- report   (Channel provider: who receives it)\n      npm run sandbox -- cancel --campaign ${campaignId}   (type 4: the workflow withdraws the messages)`);
+}
+
+/** Example 4: attribute changes from "your system". */
+async function profileSync(a) {
+	const changes = profileChanges(Number(a.count ?? 10));
+	const results = await postToN8n(a, EXAMPLE_WEBHOOKS.profileSync, changes);
+	const list = Array.isArray(results) ? results : [results];
+	console.log(`${changes.length} attribute changes → example 4 → Optimove UpdateCustomerAttributes: ${list.filter((r) => r.sent).length} sent, ${list.filter((r) => r.error).length} failed`);
+	for (const c of changes.slice(0, 5)) console.log(`  ${c.customerId}: ${Object.entries(c.attributes).map(([k, v]) => `${k}=${v}`).join(', ')}`);
+	for (const r of list.filter((x) => x.error)) console.log(`  failed ${r.customerId ?? ''}: ${r.error}`);
+}
+
+/** Example 5: deposit rows, some invalid. */
+async function sendEventRows(a) {
+	const { rows, invalid } = eventRows(Number(a.rows), Number(a.invalid ?? 0));
+	const answer = await postToN8n(a, EXAMPLE_WEBHOOKS.eventRows, rows);
+	const summary = Array.isArray(answer) ? answer[0] : answer;
+	console.log(`${rows.length} rows (${invalid.length} deliberately invalid) → example 5 → ootb_deposit events: ${summary?.sent ?? '?'} sent, ${summary?.invalid ?? '?'} invalid`);
+	for (const r of summary?.invalidRows ?? []) console.log(`  row ${r.row} (${r.customer ?? 'no customer'}): ${r.reason}`);
+}
+
+/** Example 6: one Optimizely Campaign webhook delivery. */
+async function optimizely(base, a) {
+	const events = optimizelyEvents({ unsubscribes: Number(a.unsubscribes ?? 5), bounces: Number(a.bounces ?? 2), softBounces: Number(a['soft-bounces'] ?? 1) });
+	const before = (await control(base, 'GET', '/report?format=json')).json?.attributes?.requests ?? 0;
+	await postToN8n(a, EXAMPLE_WEBHOOKS.optimizely, events);
+	console.log(`${events.length} Optimizely Campaign events (${events.map((e) => `${e.type}${e.bounceType ? `/${e.bounceType}` : ''}`).join(', ')}) → example 6`);
+	// The Webhook answers at once (as Optimizely expects); wait for the update to reach the sandbox.
+	for (let i = 0; i < 40; i++) {
+		const r = (await control(base, 'GET', '/report?format=json')).json?.attributes;
+		if ((r?.requests ?? 0) > before) {
+			const ids = new Set(events.map((e) => e.recipientId));
+			for (const p of r.recentProfiles.filter((x) => ids.has(x.customerId))) console.log(`  ${p.customerId}: ${Object.entries(p.values).map(([k, v]) => `${k}=${v}`).join(', ')}`);
+			return;
+		}
+		await new Promise((resolve) => setTimeout(resolve, 250));
+	}
+	console.log('  (no attribute update reached the sandbox within 10 s: check the execution in n8n)');
+}
+
 async function main() {
 	const a = parseArgs(process.argv.slice(2));
 	const cmd = a._[0];
@@ -137,8 +225,17 @@ async function main() {
 		}
 		case 'notify':
 			return print(await control(base, 'POST', `/campaigns/${need('campaign')}/notify`));
-		case 'cancel':
-			return print(await control(base, 'POST', `/campaigns/${need('campaign')}/cancel`, { notify: a.notify !== false }));
+		case 'cancel': {
+			const id = a.campaign !== undefined && a.campaign !== true ? a.campaign : (await control(base, 'GET', '/campaigns')).json?.at(-1)?.campaignId;
+			if (id === undefined) throw new Error('no campaign to cancel: create one first (campaign or execute)');
+			return print(await control(base, 'POST', `/campaigns/${id}/cancel`, { notify: a.notify !== false }));
+		}
+		case 'execute':
+			return execute(base, a);
+		case 'profile-sync':
+			return profileSync(a);
+		case 'optimizely':
+			return optimizely(base, a);
 		case 'fire': {
 			const body = { eventTypeId: Number(need('type')) };
 			if (a.channel) body.channelId = Number(a.channel);
@@ -172,6 +269,7 @@ async function main() {
 		case 'approvals':
 			return print(await control(base, 'GET', `/approvals?campaignId=${encodeURIComponent(need('campaign'))}`));
 		case 'events':
+			if (a.rows !== undefined) return sendEventRows(a);
 			return print(await control(base, 'GET', `/events?limit=${Number(a.limit ?? 20)}`));
 		case 'report':
 			return print(await control(base, 'GET', a.json ? '/report?format=json' : '/report'));

@@ -26,6 +26,16 @@ const { startN8n, freePort } = await import('../test/e2e/lib/n8n.mjs');
 const { attachCredentials, createCredentials, readExamples } = await import('../test/e2e/lib/fixtures.mjs');
 const { startSandbox } = await import('../sandbox/server.mjs');
 
+/** The sandbox command(s) that fire each example workflow (run from another terminal). */
+const FIRE = {
+	'1-scheduled-conditional-execution.json': ['campaign --customers 1000 --clearance 2m --notify'],
+	'2-triggered-conditional-execution.json': ['triggered --count 20'],
+	'3-campaign-delivery.json': ['execute --channel 505 --customers 50', 'cancel'],
+	'4-profile-sync.json': ['profile-sync --count 10'],
+	'5-event-based-integration.json': ['events --rows 100 --invalid 3'],
+	'6-optimizely-unsubscribe-to-optimove-opt-out.json': ['optimizely --unsubscribes 5 --bounces 2'],
+};
+
 const real = Boolean(process.env.OPTIMOVE_BASE_URL && process.env.OPTIMOVE_API_KEY);
 const stoppers = [];
 let stopping = false;
@@ -70,7 +80,7 @@ try {
 
 	const imported = [];
 	for (const example of readExamples()) {
-		const workflow = attachCredentials(example, credentials);
+		const workflow = attachCredentials(example, credentials, real ? {} : { sandboxUrl: sandbox.url });
 		const id = await n8n.createWorkflow(workflow);
 		let published = false;
 		if (!real && workflow.nodes.some((n) => /trigger|webhook/i.test(n.type))) {
@@ -81,7 +91,7 @@ try {
 				console.log(`  ! could not publish ${workflow.name}: ${error.message}`);
 			}
 		}
-		imported.push({ id, name: workflow.name, published });
+		imported.push({ id, file: example.file, name: workflow.name, published });
 	}
 
 	console.log(`
@@ -90,17 +100,21 @@ n8n with n8n-nodes-optimove is running.
   Editor   ${n8n.baseUrl}/
   Login    ${n8n.owner.email} / ${n8n.owner.password}
   Optimove ${real ? `${process.env.OPTIMOVE_BASE_URL} (your account)` : `${sandbox.url} (local sandbox, API key sandbox-api-key)`}
-${imported.length ? `\nExample workflows:\n${imported.map((w) => `  ${w.published ? 'published ' : 'imported  '} ${w.name}  ${n8n.baseUrl}/workflow/${w.id}`).join('\n')}\n` : ''}`);
-	if (!real) {
-		const cli = `OPTIMOVE_SANDBOX_URL=${sandbox.url} npm run sandbox --`;
-		console.log(`Drive the sandbox from another terminal:
-  ${cli} campaign --customers 1000 --clearance 2m --notify   # scheduled conditional execution (type 5)
-  ${cli} triggered --count 20                               # signed triggered notifications
-  ${cli} fire --type 13 --channel 505                       # campaign executed on a channel
-  ${cli} report                                             # who receives what, late approvals, events
-
-Press Ctrl-C to stop everything this command started.`);
+`);
+	const env = [];
+	if (!real && sandbox.url !== 'http://127.0.0.1:5680') env.push(`OPTIMOVE_SANDBOX_URL=${sandbox.url}`);
+	if (n8n.baseUrl !== 'http://127.0.0.1:5678' && n8n.baseUrl !== 'http://localhost:5678') env.push(`N8N_URL=${n8n.baseUrl}`);
+	const cli = `${env.length ? `${env.join(' ')} ` : ''}npm run sandbox --`;
+	for (const w of imported) {
+		console.log(`${w.published ? 'published' : 'imported '}  ${w.name}\n           ${n8n.baseUrl}/workflow/${w.id}`);
+		if (!real) for (const command of FIRE[w.file] ?? []) console.log(`           $ ${cli} ${command}`);
+		console.log('');
 	}
+	if (!real) {
+		console.log(`Then: ${cli} report   (who receives each campaign, late approvals, rejected events and why, attribute updates)
+Executions: ${n8n.baseUrl}/home/executions   (or GET ${n8n.baseUrl}/api/v1/executions with an API key)`);
+	}
+	console.log('\nPress Ctrl-C to stop everything this command started.');
 } catch (error) {
 	console.error(`npm start failed: ${error.message}`);
 	await stopAll(1);
