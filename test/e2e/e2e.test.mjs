@@ -15,13 +15,17 @@ const ctx = {};
 const timings = [];
 const seconds = (since) => (Date.now() - since) / 1000;
 const only = process.env.E2E_SUITES ? process.env.E2E_SUITES.split(',').map((s) => s.trim()) : undefined;
-const suiteFiles = readdirSync(path.join(here, 'suites'))
+// E2E_SUITES_DIR: another folder of suites (scripts/drills.mjs runs test/drills/ this way).
+const suitesDir = process.env.E2E_SUITES_DIR ? path.resolve(process.env.E2E_SUITES_DIR) : path.join(here, 'suites');
+const suiteFiles = readdirSync(suitesDir)
 	.filter((f) => f.endsWith('.mjs'))
 	.filter((f) => !only || only.includes(path.basename(f, '.mjs')))
 	.sort();
-const suites = await Promise.all(
-	suiteFiles.map(async (f) => ({ name: path.basename(f, '.mjs'), module: await import(pathToFileURL(path.join(here, 'suites', f)).href) })),
+const loaded = await Promise.all(
+	suiteFiles.map(async (f) => ({ name: path.basename(f, '.mjs'), module: await import(pathToFileURL(path.join(suitesDir, f)).href) })),
 );
+// A suite exporting `runLast = true` (e.g. the secrets drill, which inspects what every other suite left) runs after the rest.
+const suites = [...loaded.filter((s) => !s.module.runLast), ...loaded.filter((s) => s.module.runLast)];
 
 describe('n8n-nodes-optimove end to end', () => {
 	before(async () => {
