@@ -15,7 +15,7 @@ Usage: node sandbox/cli.mjs <command> [options]
   campaign   --customers 1000 [--clearance 2m | --clearance-at "YYYY-MM-DD HH:MM:SS"]
              [--id 1359] [--channel 505] [--notify]
   notify     --campaign N                      (type-5 notification to the registered listener)
-  fire       --type 13 [--channel 505] [--campaign 1360] [--customer ID]
+  fire       --type 13 [--channel 505] [--campaign 1360] [--customer ID] [--customers 100]
   cancel     [--campaign N] [--no-notify]       (default: the newest campaign; type 4 to its listener)
   triggered  [--count 20] [--mode signed|unsigned|forged|tampered] [--rate 10] [--duration 10s]
              [--interval 100ms] [--header optimove-signature-content] [--full] [--async]
@@ -28,6 +28,7 @@ Usage: node sandbox/cli.mjs <command> [options]
              [--jitter 20] [--spike-rate 0.01] [--spike 2s] [--retry-after 1] [--match REGEX]
              [--next 429,500,reset] [--off]
   limits     [--rate-limit 50/10s | --no-rate-limit] [--triggered-rate-limit 100/1s | off]
+             [--events-rate-limit 50/10s | off]
   reset
 
 Example workflows (published by npm start):
