@@ -5,6 +5,12 @@
 //
 //   npm run build
 //   node bench/events.mjs [--events 100000] [--expressions 10000] [--registrations 5000]
+//                         [--rounds 1] [--n8n-env KEY=VALUE]... [--profile out.cpuprofile]
+//
+// --rounds N runs the node and the raw client N times each, alternating (node, raw, node, raw…),
+// and reports medians and spread. --profile attaches to n8n's inspector (SIGUSR1) and writes a V8
+// CPU profile of the first node round (open it in Chrome DevTools or summarise it with
+// `node bench/events.mjs --summarise out.cpuprofile`).
 //
 // Throughput phases (each posts its items to a Webhook, Split Out makes one item per event, the
 // Webhook answers with the last node's first item once the run is done):
@@ -15,10 +21,14 @@
 //                connection, one request at a time (as the node does)
 // Every phase checks the sandbox accepted exactly its events and rejected no request.
 import { createHmac } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
+import { createRequire } from 'node:module';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { chain, node, webhookNode } from '../test/e2e/lib/fixtures.mjs';
+import { ensureN8nInstalled } from '../test/e2e/lib/n8n.mjs';
 import { startBench, table, writeResult } from './lib.mjs';
 
 const OPTIMOVE = 'n8n-nodes-optimove.optimove';
@@ -63,6 +73,103 @@ async function rawClient({ url, batches }) {
 	return { seconds: (performance.now() - started) / 1000, failures };
 }
 
+/**
+ * A V8 CPU profile of n8n's main process through its inspector: SIGUSR1 opens it on 127.0.0.1:9229
+ * (Node's default), the DevTools protocol starts and stops the profiler. `ws` comes from n8n's own
+ * install (this script may run on a Node without a WebSocket client).
+ */
+async function startProfile(pid, intervalUs = 250) {
+	const { n8nDir } = await ensureN8nInstalled({ quiet: true });
+	const WebSocket = createRequire(path.join(n8nDir, 'node_modules', 'n8n', 'package.json'))('ws');
+	process.kill(pid, 'SIGUSR1');
+	let target;
+	for (let i = 0; i < 50 && !target; i++) {
+		await new Promise((resolve) => setTimeout(resolve, 100));
+		try {
+			target = (await (await fetch('http://127.0.0.1:9229/json/list')).json())[0];
+		} catch {
+			// not listening yet
+		}
+	}
+	if (!target) throw new Error('n8n inspector did not open on 127.0.0.1:9229');
+	const ws = new WebSocket(target.webSocketDebuggerUrl);
+	await new Promise((resolve, reject) => {
+		ws.once('open', resolve);
+		ws.once('error', reject);
+	});
+	let id = 0;
+	const pending = new Map();
+	ws.on('message', (data) => {
+		const message = JSON.parse(String(data));
+		if (message.id && pending.has(message.id)) {
+			pending.get(message.id)(message);
+			pending.delete(message.id);
+		}
+	});
+	const send = (method, params = {}) =>
+		new Promise((resolve, reject) => {
+			const mid = ++id;
+			pending.set(mid, (m) => (m.error ? reject(new Error(`${method}: ${m.error.message}`)) : resolve(m.result)));
+			ws.send(JSON.stringify({ id: mid, method, params }));
+		});
+	await send('Profiler.enable');
+	await send('Profiler.setSamplingInterval', { interval: intervalUs });
+	await send('Profiler.start');
+	return async (file) => {
+		const { profile } = await send('Profiler.stop');
+		writeFileSync(file, JSON.stringify(profile));
+		ws.close();
+		return summariseProfile(profile);
+	};
+}
+
+/** Self time per function and per origin (this package, n8n-core, axios, …) of a CPU profile. */
+function summariseProfile(profile, top = 25) {
+	const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+	const self = new Map();
+	const dt = new Map();
+	profile.samples.forEach((sample, i) => dt.set(sample, (dt.get(sample) ?? 0) + (profile.timeDeltas[i] ?? 0)));
+	for (const [nodeId, us] of dt) {
+		const n = byId.get(nodeId);
+		const f = n.callFrame;
+		const key = `${f.functionName || '(anonymous)'} ${f.url.replace(/^.*node_modules\//, '').replace(/^file:\/\//, '')}:${f.lineNumber + 1}`;
+		self.set(key, (self.get(key) ?? 0) + us);
+	}
+	const origin = (key) => {
+		const m = /(n8n-nodes-optimove)|(n8n-core)|(n8n-workflow)|(axios)|(@n8n\/[\w-]+)|(typeorm|sqlite3)|(luxon)|(node:[\w/]+)|(\(garbage collector\)|\(idle\)|\(program\))/.exec(key);
+		return m ? m.slice(1).find(Boolean) : key.includes('node_modules/') || key.includes('/n8n/') ? 'other modules' : 'other';
+	};
+	const byOrigin = new Map();
+	let total = 0;
+	for (const [key, us] of self) {
+		total += us;
+		byOrigin.set(origin(key), (byOrigin.get(origin(key)) ?? 0) + us);
+	}
+	// Inclusive time: samples whose stack holds the function (once per sample).
+	const parent = new Map();
+	for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+	const inclusive = new Map();
+	const watched = /^(execute|sendEvents|inBatches|prepareItems|buildOotbEvent|optimoveRequest|connect|getCredentials|httpRequestWithAuthentication|httpRequest|authenticate|getDecrypted|runNode|processRunExecutionData|parseEventTime|envelopeTime|signBody|request|dispatchRequest)$/;
+	for (const [nodeId, us] of dt) {
+		const seen = new Set();
+		for (let at = nodeId; at !== undefined; at = parent.get(at)) {
+			const f = byId.get(at).callFrame;
+			if (!watched.test(f.functionName)) continue;
+			const key = `${f.functionName} ${f.url.replace(/^.*node_modules\//, '')}`;
+			if (seen.has(key)) continue;
+			seen.add(key);
+			inclusive.set(key, (inclusive.get(key) ?? 0) + us);
+		}
+	}
+	const ms = (us) => Math.round(us / 1000);
+	return {
+		totalMs: ms(total),
+		inclusive: [...inclusive].sort((a, b) => b[1] - a[1]).slice(0, top).map(([name, us]) => ({ function: name, ms: ms(us) })),
+		byOrigin: [...byOrigin].sort((a, b) => b[1] - a[1]).map(([name, us]) => ({ origin: name, ms: ms(us), share: `${((100 * us) / total).toFixed(1)}%` })),
+		topFunctions: [...self].sort((a, b) => b[1] - a[1]).slice(0, top).map(([name, us]) => ({ function: name, ms: ms(us) })),
+	};
+}
+
 function depositItems(n, tag) {
 	const base = Date.UTC(2026, 10, 22, 8, 0, 0);
 	return Array.from({ length: n }, (_, k) => ({
@@ -100,27 +207,51 @@ function workflow(name, eventNode, credential) {
 	return { name, nodes, connections: chain(...names) };
 }
 
+function median(values) {
+	const sorted = [...values].sort((a, b) => a - b);
+	const mid = Math.floor(sorted.length / 2);
+	return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+function round2(x) {
+	return Math.round(x * 100) / 100;
+}
+
 async function main() {
 	const { values: args } = parseArgs({
 		options: {
 			events: { type: 'string', default: '100000' },
 			expressions: { type: 'string', default: '10000' },
 			registrations: { type: 'string', default: '5000' },
+			rounds: { type: 'string', default: '1' },
+			'n8n-env': { type: 'string', multiple: true, default: [] },
+			profile: { type: 'string' },
+			summarise: { type: 'string' },
 		},
 	});
+	if (args.summarise) {
+		console.log(JSON.stringify(summariseProfile(JSON.parse(readFileSync(args.summarise, 'utf8'))), null, 2));
+		return;
+	}
 	const EVENTS = Number(args.events);
 	const EXPRESSIONS = Number(args.expressions);
 	const REGISTRATIONS = Number(args.registrations);
+	const ROUNDS = Math.max(1, Number(args.rounds));
+	const extraEnv = Object.fromEntries(args['n8n-env'].map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]));
 
-	const bench = await startBench({ n8nEnv: { EXECUTIONS_DATA_SAVE_ON_SUCCESS: 'none', N8N_PAYLOAD_SIZE_MAX: '512' } });
+	const bench = await startBench({ n8nEnv: { EXECUTIONS_DATA_SAVE_ON_SUCCESS: 'none', N8N_PAYLOAD_SIZE_MAX: '512', ...extraEnv } });
 	const { sandbox, n8n } = bench;
 	const credential = bench.credentials.optimoveEventsApi;
-	const result = { events: EVENTS };
+	const result = { events: EVENTS, rounds: ROUNDS, n8nEnv: extraEnv };
 	try {
 		const held = () => sandbox.events({ limit: 0 });
+		const published = new Map();
 		async function runWorkflow(name, eventNode, items) {
-			const id = await n8n.createWorkflow(workflow(name, eventNode, credential));
-			await n8n.publish(id);
+			if (!published.has(name)) {
+				const id = await n8n.createWorkflow(workflow(name, eventNode, credential));
+				await n8n.publish(id);
+				published.set(name, id);
+			}
 			const before = held();
 			const started = performance.now();
 			const res = await fetch(n8n.webhookUrl(name), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ events: items }) });
@@ -133,34 +264,50 @@ async function main() {
 		const check = (name, run, expected) => {
 			if (run.accepted !== expected || run.rejected !== 0) throw new Error(`${name}: sandbox accepted ${run.accepted} of ${expected}, rejected ${run.rejected} request(s)`);
 		};
+		const DEPOSIT_NODE = { resource: 'event', operation: 'sendOotbEvent', event: 'ootb_deposit', parametersFrom: 'item' };
 
-		const rows = [];
-		const warm = await runWorkflow('bench-events-warmup', { resource: 'event', operation: 'sendOotbEvent', event: 'ootb_deposit', parametersFrom: 'item' }, depositItems(1000, 'W'));
+		const warm = await runWorkflow('bench-events-warmup', DEPOSIT_NODE, depositItems(1000, 'W'));
 		check('warm-up', warm, 1000);
 
-		const baseline = await runWorkflow('bench-events-baseline', null, depositItems(EVENTS, 'B'));
-		rows.push({ phase: 'n8n baseline (Split Out, no node)', events: EVENTS, seconds: baseline.seconds.toFixed(2), 'events/s': Math.round(EVENTS / baseline.seconds) });
+		async function rawRound(tag) {
+			const chunks = [];
+			const envelopes = depositItems(EVENTS, tag).map(envelope);
+			for (let i = 0; i < envelopes.length; i += 10) chunks.push(envelopes.slice(i, i + 10));
+			const before = held();
+			const raw = await new Promise((resolve, reject) => {
+				const worker = new Worker(new URL(import.meta.url), { workerData: { url: `${sandbox.url}/reportServer`, batches: chunks } });
+				worker.once('message', resolve);
+				worker.once('error', reject);
+			});
+			check('raw', { accepted: held().accepted - before.accepted, rejected: held().rejectedRequests - before.rejectedRequests }, EVENTS);
+			if (raw.failures) throw new Error(`raw client: ${raw.failures} failed request(s)`);
+			return raw.seconds;
+		}
 
-		const items = depositItems(EVENTS, 'N');
-		const viaNode = await runWorkflow('bench-events-node', { resource: 'event', operation: 'sendOotbEvent', event: 'ootb_deposit', parametersFrom: 'item' }, items);
-		check('node', viaNode, EVENTS);
-		rows.push({ phase: 'n8n + Optimove node (Item Fields)', events: EVENTS, seconds: viaNode.seconds.toFixed(2), 'events/s': Math.round(EVENTS / viaNode.seconds) });
-		const nodeOnly = viaNode.seconds - baseline.seconds;
-		rows.push({ phase: '  of which the node (minus baseline)', events: EVENTS, seconds: nodeOnly.toFixed(2), 'events/s': Math.round(EVENTS / nodeOnly) });
-
-		const chunks = [];
-		const envelopes = depositItems(EVENTS, 'R').map(envelope);
-		for (let i = 0; i < envelopes.length; i += 10) chunks.push(envelopes.slice(i, i + 10));
-		const beforeRaw = held();
-		const raw = await new Promise((resolve, reject) => {
-			const worker = new Worker(new URL(import.meta.url), { workerData: { url: `${sandbox.url}/reportServer`, batches: chunks } });
-			worker.once('message', resolve);
-			worker.once('error', reject);
-		});
-		const rawRun = { accepted: held().accepted - beforeRaw.accepted, rejected: held().rejectedRequests - beforeRaw.rejectedRequests };
-		check('raw', rawRun, EVENTS);
-		if (raw.failures) throw new Error(`raw client: ${raw.failures} failed request(s)`);
-		rows.push({ phase: 'raw HTTP client (same batches)', events: EVENTS, seconds: raw.seconds.toFixed(2), 'events/s': Math.round(EVENTS / raw.seconds) });
+		// Alternating rounds: baseline, node, raw (noise on a shared machine hits all three alike).
+		const times = { baseline: [], node: [], raw: [] };
+		let firstOutput;
+		let profileSummary;
+		for (let round = 1; round <= ROUNDS; round++) {
+			const baseline = await runWorkflow('bench-events-baseline', null, depositItems(EVENTS, `B${round}`));
+			times.baseline.push(baseline.seconds);
+			const stopProfile = round === 1 && args.profile ? await startProfile(n8n.pid) : undefined;
+			const viaNode = await runWorkflow('bench-events-node', DEPOSIT_NODE, depositItems(EVENTS, `N${round}`));
+			if (stopProfile) profileSummary = await stopProfile(path.resolve(args.profile));
+			check('node', viaNode, EVENTS);
+			times.node.push(viaNode.seconds);
+			firstOutput ??= viaNode.first;
+			times.raw.push(await rawRound(`R${round}`));
+			console.log(`round ${round}: baseline ${baseline.seconds.toFixed(2)} s, node ${viaNode.seconds.toFixed(2)} s, raw ${times.raw.at(-1).toFixed(2)} s`);
+		}
+		const med = { baseline: median(times.baseline), node: median(times.node), raw: median(times.raw) };
+		const nodeOnly = med.node - med.baseline;
+		const rows = [
+			{ phase: 'n8n baseline (Split Out, no node)', events: EVENTS, seconds: med.baseline.toFixed(2), 'events/s': Math.round(EVENTS / med.baseline), rounds: times.baseline.map(round2).join(' ') },
+			{ phase: 'n8n + Optimove node (Item Fields)', events: EVENTS, seconds: med.node.toFixed(2), 'events/s': Math.round(EVENTS / med.node), rounds: times.node.map(round2).join(' ') },
+			{ phase: '  of which the node (minus baseline)', events: EVENTS, seconds: nodeOnly.toFixed(2), 'events/s': Math.round(EVENTS / nodeOnly), rounds: '' },
+			{ phase: 'raw HTTP client (same batches)', events: EVENTS, seconds: med.raw.toFixed(2), 'events/s': Math.round(EVENTS / med.raw), rounds: times.raw.map(round2).join(' ') },
+		];
 
 		let expressions;
 		if (EXPRESSIONS > 0) {
@@ -180,23 +327,27 @@ async function main() {
 				depositItems(EXPRESSIONS, 'X'),
 			);
 			check('expressions', expressions, EXPRESSIONS);
-			rows.push({ phase: 'n8n + node (Define Below, 5 expressions/item)', events: EXPRESSIONS, seconds: expressions.seconds.toFixed(2), 'events/s': Math.round(EXPRESSIONS / expressions.seconds) });
+			rows.push({ phase: 'n8n + node (Define Below, 5 plain {{ $json.x }} fields/item)', events: EXPRESSIONS, seconds: expressions.seconds.toFixed(2), 'events/s': Math.round(EXPRESSIONS / expressions.seconds), rounds: '' });
 		}
 
-		const ratio = EVENTS / viaNode.seconds / (EVENTS / raw.seconds);
-		const nodeRatio = raw.seconds / nodeOnly;
+		const ratio = med.raw / med.node;
+		const nodeRatio = med.raw / nodeOnly;
+		const perRound = times.node.map((t, i) => round2(times.raw[i] / t));
 		result.throughput = {
 			rows,
 			ratioEndToEnd: Number(ratio.toFixed(3)),
 			ratioNodeOnly: Number(nodeRatio.toFixed(3)),
-			baselineSeconds: baseline.seconds,
-			nodeSeconds: viaNode.seconds,
-			rawSeconds: raw.seconds,
+			ratioPerRound: perRound,
+			baselineSeconds: med.baseline,
+			nodeSeconds: med.node,
+			rawSeconds: med.raw,
 			expressionsSeconds: expressions?.seconds,
-			sampleOutput: viaNode.first,
+			sampleOutput: firstOutput,
 		};
+		if (profileSummary) result.profile = { file: path.basename(args.profile), ...profileSummary, topFunctions: profileSummary.topFunctions.slice(0, 15) };
 		console.log(table(rows));
-		console.log(`\nnode vs raw, end to end: ${ratio.toFixed(2)} (target ≥ 0.8); node alone (minus n8n's baseline): ${nodeRatio.toFixed(2)}\n`);
+		console.log(`\nnode vs raw, end to end: ${ratio.toFixed(2)} (target ≥ 0.8; per round ${perRound.join(', ')}); node alone (minus n8n's baseline): ${nodeRatio.toFixed(2)}\n`);
+		if (profileSummary) console.log(JSON.stringify(profileSummary, null, 1));
 
 		if (REGISTRATIONS > 0) {
 			const registrations = Array.from({ length: REGISTRATIONS }, (_, k) => ({ customer: `REG-${k}`, ootb_email: `reg${k}@example.test`, ootb_allow_email: k % 2 ? 'Yes' : 'No' }));

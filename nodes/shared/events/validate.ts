@@ -102,20 +102,54 @@ function envelope(input: EventInput, tenant: number, now: number, context: Recor
 	};
 }
 
+interface CompiledParam {
+	/** The name on the wire, with the prefix. */
+	wire: string;
+	type: ParamType;
+}
+
+/** An OOTB event's parameters by every name they may be given as (with or without `ootb_`). */
+interface CompiledEvent {
+	byName: Map<string, CompiledParam>;
+	typeOfWire: Map<string, ParamType>;
+	mandatory: string[];
+}
+
+const compiledEvents = new Map<string, CompiledEvent>();
+
+function compiled(event: string): CompiledEvent | undefined {
+	let entry = compiledEvents.get(event);
+	if (!entry) {
+		const spec = OOTB_EVENT_BY_NAME.get(event);
+		if (!spec) return undefined;
+		const byName = new Map<string, CompiledParam>();
+		const typeOfWire = new Map<string, ParamType>();
+		for (const name of PARAMS_OF_EVENT.get(event) as Set<string>) {
+			const param = { wire: CONTEXT_PREFIX + name, type: paramType(name) };
+			byName.set(name, param);
+			byName.set(param.wire, param);
+			typeOfWire.set(param.wire, param.type);
+		}
+		entry = { byName, typeOfWire, mandatory: spec.mandatory.map((name) => CONTEXT_PREFIX + name) };
+		compiledEvents.set(event, entry);
+	}
+	return entry;
+}
+
 /** Builds one OOTB event: known event, primary keys and mandatory parameters present, typed values. */
 export function buildOotbEvent(input: EventInput, tenant: number, now: number): OptimoveEvent {
-	const spec = OOTB_EVENT_BY_NAME.get(input.event) ?? fail(`unknown OOTB event "${input.event}"`);
-	const known = PARAMS_OF_EVENT.get(spec.name) as Set<string>;
-	const values = new Map<string, unknown>();
-	for (const [raw, value] of Object.entries(input.params)) {
-		const name = raw.startsWith(CONTEXT_PREFIX) ? raw.slice(CONTEXT_PREFIX.length) : raw;
-		if (!known.has(name)) fail(`${input.event} has no parameter ${CONTEXT_PREFIX}${name}`);
-		if (value !== undefined && value !== '') values.set(name, value);
-	}
-	const missing = spec.mandatory.filter((name) => values.get(name) === undefined || values.get(name) === null);
-	if (missing.length) fail(`${input.event} requires ${missing.map((m) => CONTEXT_PREFIX + m).join(', ')}`);
+	const spec = compiled(input.event) ?? fail(`unknown OOTB event "${input.event}"`);
 	const context: Record<string, unknown> = {};
-	for (const [name, value] of values) context[CONTEXT_PREFIX + name] = coerce(CONTEXT_PREFIX + name, value, paramType(name));
+	const params = input.params;
+	for (const raw of Object.keys(params)) {
+		const param = spec.byName.get(raw);
+		if (!param) fail(`${input.event} has no parameter ${CONTEXT_PREFIX}${raw.startsWith(CONTEXT_PREFIX) ? raw.slice(CONTEXT_PREFIX.length) : raw}`);
+		const value = params[raw];
+		if (value !== undefined && value !== '') context[param.wire] = value;
+	}
+	const missing = spec.mandatory.filter((wire) => context[wire] === undefined || context[wire] === null);
+	if (missing.length) fail(`${input.event} requires ${missing.join(', ')}`);
+	for (const wire of Object.keys(context)) context[wire] = coerce(wire, context[wire], spec.typeOfWire.get(wire) as ParamType);
 	return envelope(input, tenant, now, context);
 }
 

@@ -206,9 +206,12 @@ describe('delivery', () => {
 		const sent: unknown[] = [];
 		const error = await sendOotb(deposits(100), { reply, sent }).catch((e: Error & { description?: string }) => e);
 		expect((error as Error).message).toBe('Optimove rejected the request with these events: bad batch');
-		// Batches 1–4 start together; batch 1 answers first and batch 5 starts before batch 2's rejection is known.
-		expect(sent).toHaveLength(5);
-		expect((error as { description?: string }).description).toContain('Batch 2 of 10 (items 10–19) failed; 40 item(s) in other batches were accepted by Optimove.');
+		// Batches 1–N start together; batch 1 answers first and batch N+1 starts before batch 2's
+		// rejection is known; the ones in flight finish (all but batch 2 accepted).
+		expect(sent).toHaveLength(REQUESTS_IN_FLIGHT + 1);
+		expect((error as { description?: string }).description).toContain(
+			`Batch 2 of 10 (items 10–19) failed; ${REQUESTS_IN_FLIGHT * 10} item(s) in other batches were accepted by Optimove.`,
+		);
 	});
 
 	it('an invalid item never blocks the valid ones and is never sent', async () => {
@@ -264,5 +267,44 @@ describe('signature over the exact bytes sent (n8n-core HTTP helper, a real loca
 		} finally {
 			await new Promise<void>((resolve) => server.close(() => resolve()));
 		}
+	});
+});
+
+describe('the credential is read once per run, not per request', () => {
+	it('n8n reads it once; every request hands it to n8n’s helper as credentialsDecrypted, without following redirects', async () => {
+		const items: INodeExecutionData[] = deposits(25).map((json) => ({ json }));
+		const params: IDataObject = { event: 'ootb_deposit', parametersFrom: 'item', customerField: 'customer', visitorField: 'visitor', timeField: 'timestamp' };
+		const getCredentials = jest.fn(async () => ({ ...EVENTS_CREDENTIALS }));
+		const calls: Array<{ type: string; options: IHttpRequestOptions; extra: IDataObject | undefined; self: unknown }> = [];
+		const ctx = {
+			getNode: () => ({ ...TEST_NODE, credentials: { optimoveEventsApi: { id: 'cred-7', name: 'Events' } } }),
+			getCredentials,
+			getInputData: () => items,
+			getNodeParameter: (name: string, _i: number, fallback?: unknown) => (params[name] === undefined ? fallback : params[name]),
+			continueOnFail: () => false,
+			helpers: {
+				httpRequestWithAuthentication: jest.fn(async function (this: unknown, type: string, options: IHttpRequestOptions, extra?: IDataObject) {
+					calls.push({ type, options, extra, self: this });
+					return { statusCode: 200, body: { status: 'success', message: 'ok' }, headers: {} };
+				}),
+			},
+		};
+		const output = await RESOURCES.event.operations.sendOotbEvent.execute.call(ctx as never, items);
+		expect(output).toHaveLength(25);
+		expect(getCredentials).toHaveBeenCalledTimes(1);
+		expect(calls).toHaveLength(3);
+		for (const call of calls) {
+			expect(call.type).toBe('optimoveEventsApi');
+			expect(call.self).toBe(ctx); // n8n's own context (its cancel signal), not a copy
+			expect(call.options.disableFollowRedirect).toBe(true);
+			expect(call.extra).toEqual({ credentialsDecrypted: { id: 'cred-7', name: 'Events', type: 'optimoveEventsApi', data: EVENTS_CREDENTIALS } });
+		}
+		// Each request gets its own copy: n8n's pre-authentication may write into it.
+		expect((calls[0].extra as IDataObject).credentialsDecrypted).not.toBe((calls[1].extra as IDataObject).credentialsDecrypted);
+	});
+
+	it('a redirect is not a success: the batch fails with Optimove’s answer', async () => {
+		const { output } = await sendOotb(deposits(3), { continueOnFail: true, reply: () => ({ statusCode: 302, body: '' }) });
+		expect(output.map((o) => o.json.error)).toEqual(Array(3).fill(expect.stringContaining('Optimove rejected the request')));
 	});
 });
