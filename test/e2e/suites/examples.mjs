@@ -29,14 +29,19 @@ const SCENARIOS = {
 		const { campaignId } = ctx.sandbox.createCampaign({ customers: 3000, clearanceInMs: 120_000 });
 		const notify = await ctx.sandbox.notifyCampaign(campaignId);
 		assert.equal(notify.status, 200);
+		const validationsBefore = ctx.sandbox.state.promotions.contexts;
 		const [execution] = await ctx.n8n.waitForExecutions(workflowId, 1, { timeoutMs: 120_000 });
-		assert.equal(execution.status, 'success');
-		// approved: OptIn = Yes (k % 3 ≠ 0) and Country ≠ BR (k % 10 ≠ 9)
-		let expected = 0;
-		for (let k = 1; k <= 3000; k++) if (k % 3 !== 0 && k % 10 !== 9) expected++;
+		assertSucceeded(execution);
+		// scrubbing rules: OptIn = Yes (k % 3 ≠ 0) and Country ≠ BR (k % 10 ≠ 9); promotion valid: k % 7 ≠ 0
+		const scrubbed = [];
+		for (let k = 1; k <= 3000; k++) if (k % 3 !== 0 && k % 10 !== 9) scrubbed.push(k);
+		const expected = scrubbed.filter((k) => k % 7 !== 0).map((k) => `C${campaignId}-${k}`);
+		assert.equal(ctx.sandbox.state.promotions.contexts - validationsBefore, scrubbed.length, 'every scrubbed customer validated, no one else');
 		const approvals = ctx.sandbox.approvals(campaignId);
-		assert.equal(approvals.count, expected);
+		assert.deepEqual([...approvals.approved].sort(), [...expected].sort());
 		assert.equal(approvals.lateApproved.length, 0);
+		const [summary] = nodeOutput(execution, 'Approve Customers');
+		assert.equal(summary.approved, expected.length, JSON.stringify(summary));
 	},
 	'2-triggered-conditional-execution.json': async (ctx, workflowId) => {
 		const batch = await ctx.sandbox.fireTriggered({ count: 5, mode: 'signed' });
