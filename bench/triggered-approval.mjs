@@ -85,16 +85,18 @@ function cpuTicks(pid) {
 		return 0;
 	}
 }
-/** Waits until n8n's main process used < 15% of a core over a second (max `timeoutMs`). */
-async function n8nIdle(pid, timeoutMs = 120_000) {
+/** Waits until n8n's main process used < 15% of a core in each of 3 consecutive seconds (max `timeoutMs`). */
+async function n8nIdle(pid, timeoutMs = 180_000) {
 	const started = Date.now();
 	let prev = cpuTicks(pid);
+	let quiet = 0;
 	while (Date.now() - started < timeoutMs) {
 		await sleep(1000);
 		const now = cpuTicks(pid);
 		const used = (now - prev) / TICK;
 		prev = now;
-		if (used < 0.15) return r1((Date.now() - started) / 1000);
+		quiet = used < 0.15 ? quiet + 1 : 0;
+		if (quiet >= 3) return r1((Date.now() - started) / 1000);
 	}
 	return r1((Date.now() - started) / 1000);
 }
@@ -161,6 +163,7 @@ function builtinWorkflow(sandbox) {
 // ---------------------------------------------------------------- one open-loop phase
 async function phase(ctx, flow, rate, kind) {
 	const { sandbox, n8n, endpoints } = ctx;
+	const cpuBefore = cpuTicks(n8n.pid);
 	const fired = await sandbox.fireTriggered({ ratePerSec: rate, durationMs: DURATION_MS, urls: [endpoints[flow].url], mode: 'signed', timeoutMs: DEADLINE_MS });
 	const uids = fired.results.map((r) => r.request_uid);
 	const recs = () => uids.map((uid) => sandbox.state.notifications.get(uid));
@@ -175,6 +178,8 @@ async function phase(ctx, flow, rate, kind) {
 		await sleep(500);
 	}
 	const idleSeconds = await n8nIdle(n8n.pid);
+	// CPU n8n's main process spent on this phase (its backlog included, minus ~1 s of idle sampling).
+	const n8nCpuSeconds = (cpuTicks(n8n.pid) - cpuBefore) / TICK;
 	const all = recs();
 	const latencies = all.filter((r) => r.approval).map((r) => r.approval.latencyMs).sort((a, b) => a - b);
 	const delivered = all.filter((r) => r.deliveries[0]?.status === 200).length;
@@ -198,11 +203,13 @@ async function phase(ctx, flow, rate, kind) {
 		p99: r1(quantile(latencies, 0.99)),
 		max: r1(latencies.at(-1)),
 		idleSeconds,
+		n8nCpuSeconds: r1(n8nCpuSeconds),
+		n8nCpuMsPerNotification: r1((n8nCpuSeconds * 1000) / uids.length),
 	};
 	result.holds = late === 0 && lost === 0 && delivered === uids.length && duplicates === 0;
 	for (const uid of uids) sandbox.state.notifications.delete(uid); // keep the sandbox small
 	console.error(
-		`${kind.padEnd(8)} ${flow.padEnd(7)} ${String(rate).padStart(4)}/s  sent ${result.sent}  200s ${delivered}  approvals ${result.approvals}  p50 ${result.p50}  p99 ${result.p99}  max ${result.max} ms  late ${late}  lost ${lost}  ${result.holds ? 'holds' : 'FAILS'}  (idle after ${idleSeconds} s)`,
+		`${kind.padEnd(8)} ${flow.padEnd(7)} ${String(rate).padStart(4)}/s  sent ${result.sent}  200s ${delivered}  approvals ${result.approvals}  p50 ${result.p50}  p99 ${result.p99}  max ${result.max} ms  late ${late}  lost ${lost}  ${result.holds ? 'holds' : 'FAILS'}  deliveries ${JSON.stringify(fired.byStatus)}  n8n CPU ${result.n8nCpuMsPerNotification} ms/notification  (idle after ${idleSeconds} s)`,
 	);
 	return result;
 }
