@@ -22,6 +22,7 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 export function registerFaultsDrill(ctx, sizes = CI_SIZES, tag = 'ci') {
 	describe(`drill: faults at Optimove (${tag}: 20% 429, 10% 500, 5% resets, latency spikes)`, () => {
 		const published = [];
+		const ids = {};
 		const figures = {};
 		let injectedBefore;
 
@@ -98,6 +99,7 @@ export function registerFaultsDrill(ctx, sizes = CI_SIZES, tag = 'ci') {
 			// Registration itself goes through the faults (retried); the webhook list must hold it once.
 			await ctx.n8n.publish(id);
 			published.push(id);
+			ids.triggered = id;
 			const mine = [...ctx.sandbox.state.webhooks.values()].filter((h) => h.url.includes(`/webhook/${hook}/`));
 			assert.equal(mine.length, 1, 'one webhook registered despite the faults');
 			const before = { ...ctx.sandbox.state.triggered };
@@ -202,6 +204,38 @@ export function registerFaultsDrill(ctx, sizes = CI_SIZES, tag = 'ci') {
 			assert.deepEqual(writtenAnyway.map((i) => i.CustomerID), [], 'nothing reported failed was written');
 			assert.equal(sent.length - missing.length + failed.length, total, 'written + reported failed = sent');
 			assert.equal(requests, sizes.attributeCalls - failed.length / sizes.customersPerAttributeCall, 'one recorded call per accepted call: no duplicates');
+		});
+
+		it('when Optimove answers every call with 500: each triggered approval and event is reported failed after its retries, and the sandbox holds none', { timeout: 600_000 }, async () => {
+			ctx.sandbox.setFaults({ ...NO_FAULTS, rate500: 1 });
+			try {
+				// The triggered workflow of the test above is still published.
+				const approvalsBefore = ctx.sandbox.state.triggered.approvals;
+				const hooks = [...ctx.sandbox.state.webhooks.values()].filter((h) => h.url.includes(`/webhook/drill-faults-${tag}-triggered/`));
+				assert.equal(hooks.length, 1);
+				const triggeredId = ids.triggered;
+				assert.ok(triggeredId, 'the triggered workflow of the test above is published');
+				const executionsBefore = (await ctx.n8n.executions(triggeredId)).length;
+				const batch = await ctx.sandbox.fireTriggered({ count: 3, mode: 'signed' });
+				assert.deepEqual(batch.byStatus, { 200: 3 });
+				const executions = (await ctx.n8n.waitForExecutions(triggeredId, executionsBefore + 3, { timeoutMs: 60_000 })).slice(0, 3);
+				for (const e of executions) {
+					const out = e.data.resultData.runData.Approve[0].data.main[0][0].json;
+					assert.notEqual(out.sent, true);
+					assert.match(out.error, /500|server/i);
+				}
+				assert.equal(ctx.sandbox.state.triggered.approvals, approvalsBefore, 'no approval held');
+
+				const acceptedBefore = ctx.sandbox.state.events.accepted;
+				const res = await postJson(ctx.n8n.webhookUrl(`drill-faults-${tag}-events`), { items: Array.from({ length: 10 }, (_, k) => ({ customer: `H-${tag}-${k}` })) });
+				assert.equal(res.status, 200);
+				assert.equal(res.body.length, 10);
+				for (const out of res.body) assert.ok(out.error && out.sent !== true, JSON.stringify(out));
+				assert.equal(ctx.sandbox.state.events.accepted, acceptedBefore, 'no event held');
+				figures.allFail = { triggeredReportedFailed: executions.length, eventsReportedFailed: res.body.length, held: 0, error: res.body[0].error };
+			} finally {
+				ctx.sandbox.setFaults({ ...NO_FAULTS, ...FAULTS });
+			}
 		});
 	});
 }
