@@ -14,6 +14,7 @@ import { optimoveRequest, runtime } from '../../../shared/transport';
 import { completionLimiterFor, hold, WINDOW_SAFETY_MS } from '../../../shared/transport/limiter';
 import type { RateLimit } from '../../../shared/transport/limiter';
 import { inBatches, prepareItems } from '../runner';
+import { fieldReader } from './read';
 
 /** Optimove takes at most 10 events per request. */
 export const EVENTS_PER_REQUEST = 10;
@@ -44,11 +45,12 @@ export function readItemFieldNames(ctx: IExecuteFunctions): ItemFieldNames {
 	};
 }
 
-/** The identity and time set by the node's fields (one expression each per item). */
-export function readIdentityFields(ctx: IExecuteFunctions, itemIndex: number): Pick<EventInput, 'customer' | 'visitor' | 'time'> {
-	const by = ctx.getNodeParameter('identifyBy', itemIndex, 'customer') as string;
-	const id = ctx.getNodeParameter('identity', itemIndex, '') as unknown;
-	return { [by === 'visitor' ? 'visitor' : 'customer']: id, time: ctx.getNodeParameter('eventTime', itemIndex, '') };
+/** The identity and time set by the node's fields, read per item without evaluating plain field references. */
+export function identityReader(ctx: IExecuteFunctions): (itemIndex: number) => Pick<EventInput, 'customer' | 'visitor' | 'time'> {
+	const identifyBy = fieldReader(ctx, 'identifyBy', 'customer');
+	const identity = fieldReader(ctx, 'identity', '');
+	const eventTime = fieldReader(ctx, 'eventTime', '');
+	return (itemIndex) => ({ [identifyBy(itemIndex) === 'visitor' ? 'visitor' : 'customer']: identity(itemIndex), time: eventTime(itemIndex) });
 }
 
 /**

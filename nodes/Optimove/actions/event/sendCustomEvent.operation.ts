@@ -3,7 +3,9 @@ import { NodeOperationError } from 'n8n-workflow';
 import { buildCustomEvent } from '../../../shared/events/validate';
 import type { EventInput } from '../../../shared/events/validate';
 import { identityFields, itemFieldNames } from './fields';
-import { readIdentityFields, readItemFieldNames, sendEvents } from './send';
+import { fieldReader, itemReader } from './read';
+import type { ItemReader } from './read';
+import { identityReader, readItemFieldNames, sendEvents } from './send';
 
 export const description: INodeProperties[] = [
 	{
@@ -57,8 +59,8 @@ export const description: INodeProperties[] = [
 	},
 ];
 
-function jsonParameters(ctx: IExecuteFunctions, itemIndex: number): Record<string, unknown> {
-	let value = ctx.getNodeParameter('parametersJson', itemIndex, '{}') as unknown;
+function jsonParameters(ctx: IExecuteFunctions, itemIndex: number, read: ItemReader): Record<string, unknown> {
+	let value = read(itemIndex);
 	if (typeof value === 'string') {
 		try {
 			value = JSON.parse(value || '{}');
@@ -72,25 +74,37 @@ function jsonParameters(ctx: IExecuteFunctions, itemIndex: number): Record<strin
 	return value as Record<string, unknown>;
 }
 
+/** Key/value pairs: a reader per pair's name and value, or n8n's reading of the whole list. */
+function pairsReader(ctx: IExecuteFunctions): (itemIndex: number) => Record<string, unknown> {
+	const raw = (ctx.getNode().parameters.parameters as IDataObject | undefined)?.parameter;
+	if (raw === undefined || Array.isArray(raw)) {
+		const pairs = ((raw ?? []) as IDataObject[]).map((pair, i) => {
+			const path = `parameters.parameter[${i}]`;
+			return [itemReader(ctx, `${path}.name`, pair?.name, ''), itemReader(ctx, `${path}.value`, pair?.value, '')] as const;
+		});
+		return (itemIndex) => Object.fromEntries(pairs.map(([name, value]) => [String(name(itemIndex)), value(itemIndex)]));
+	}
+	return (itemIndex) =>
+		Object.fromEntries(
+			(((ctx.getNodeParameter('parameters', itemIndex, {}) as IDataObject).parameter ?? []) as IDataObject[]).map((p) => [String(p.name), p.value]),
+		);
+}
+
 export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
 	const mode = this.getNodeParameter('parametersFrom', 0, 'keyValue') as string;
 	const names = mode === 'item' ? readItemFieldNames(this) : undefined;
+	const eventKey = fieldReader(this, 'eventKey', '');
+	const identity = names ? undefined : identityReader(this);
+	const json = mode === 'json' ? fieldReader(this, 'parametersJson', '{}') : undefined;
+	const pairs = mode === 'keyValue' ? pairsReader(this) : undefined;
 	const readInput = (itemIndex: number): EventInput => {
-		const event = String(this.getNodeParameter('eventKey', itemIndex, '')).trim();
+		const event = String(eventKey(itemIndex)).trim();
 		if (names) {
 			const { [names.customer]: customer, [names.visitor]: visitor, [names.time]: time, ...params } = items[itemIndex].json;
 			return { event, customer, visitor, time, params };
 		}
-		const params =
-			mode === 'json'
-				? jsonParameters(this, itemIndex)
-				: Object.fromEntries(
-						(((this.getNodeParameter('parameters', itemIndex, {}) as IDataObject).parameter ?? []) as IDataObject[]).map((p) => [
-							String(p.name),
-							p.value,
-						]),
-					);
-		return { event, ...readIdentityFields(this, itemIndex), params };
+		const params = json ? jsonParameters(this, itemIndex, json) : (pairs as (itemIndex: number) => Record<string, unknown>)(itemIndex);
+		return { event, ...(identity as ReturnType<typeof identityReader>)(itemIndex), params };
 	};
 	return sendEvents(this, items, readInput, buildCustomEvent);
 }

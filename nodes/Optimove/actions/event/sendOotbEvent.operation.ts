@@ -3,7 +3,8 @@ import { CONTEXT_PREFIX, OOTB_EVENT_BY_NAME, OOTB_EVENTS, PARAMS_OF_EVENT } from
 import { buildOotbEvent } from '../../../shared/events/validate';
 import type { EventInput } from '../../../shared/events/validate';
 import { additionalParameters, identityFields, itemFieldNames, MANDATORY_FIELD_PREFIX, mandatoryFields } from './fields';
-import { readIdentityFields, readItemFieldNames, sendEvents } from './send';
+import { collectionReaders, fieldReader } from './read';
+import { identityReader, readItemFieldNames, sendEvents } from './send';
 
 export const description: INodeProperties[] = [
 	{
@@ -36,12 +37,18 @@ export const description: INodeProperties[] = [
 	additionalParameters,
 ];
 
-function fromFields(ctx: IExecuteFunctions, itemIndex: number, event: string): EventInput {
-	const params: Record<string, unknown> = { ...(ctx.getNodeParameter('additionalParameters', itemIndex, {}) as IDataObject) };
-	for (const name of OOTB_EVENT_BY_NAME.get(event)?.mandatory ?? []) {
-		params[name] = ctx.getNodeParameter(`${MANDATORY_FIELD_PREFIX}${name}`, itemIndex, '');
-	}
-	return { event, ...readIdentityFields(ctx, itemIndex), params };
+/** Readers for Define Below: identity, time, the event's mandatory fields and the additional parameters. */
+function fieldsReader(ctx: IExecuteFunctions, event: string): (itemIndex: number) => EventInput {
+	const identity = identityReader(ctx);
+	const mandatory = (OOTB_EVENT_BY_NAME.get(event)?.mandatory ?? []).map((name) => [name, fieldReader(ctx, `${MANDATORY_FIELD_PREFIX}${name}`, '')] as const);
+	const additional = collectionReaders(ctx, 'additionalParameters');
+	return (itemIndex) => {
+		const params: Record<string, unknown> = {};
+		if (additional) for (const [name, read] of additional) params[name] = read(itemIndex);
+		else Object.assign(params, ctx.getNodeParameter('additionalParameters', itemIndex, {}) as IDataObject);
+		for (const [name, read] of mandatory) params[name] = read(itemIndex);
+		return { event, ...identity(itemIndex), params };
+	};
 }
 
 export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
@@ -49,8 +56,9 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 	const known = PARAMS_OF_EVENT.get(event) ?? new Set<string>();
 	const fromItem = this.getNodeParameter('parametersFrom', 0, 'fields') === 'item';
 	const names = fromItem ? readItemFieldNames(this) : undefined;
+	const fromFields = names ? undefined : fieldsReader(this, event);
 	const readInput = (itemIndex: number): EventInput => {
-		if (!names) return fromFields(this, itemIndex, event);
+		if (!names) return (fromFields as (itemIndex: number) => EventInput)(itemIndex);
 		const json = items[itemIndex].json;
 		const params: Record<string, unknown> = {};
 		for (const [key, value] of Object.entries(json)) {
