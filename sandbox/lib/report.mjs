@@ -114,8 +114,10 @@ export function renderReport(r) {
 	for (const c of r.campaigns) {
 		const a = c.approvals;
 		L.push(`  ${c.campaignId}: ${c.customers} customers, clearance ${c.clearanceRequiredBy} UTC${c.cancelledAt ? `, CANCELLED ${c.cancelledAt}` : ''}${c.notifiedAt ? `, notified ${c.notifiedAt}` : ''}`);
-		L.push(`    approved ${a.approved} (${pct(a.approved, a.targetGroup)}), rejected ${a.rejected} (reported false ${a.rejectedReported}, never reported ${a.neverReported}), late reports: ${a.lateApproved} approved / ${a.lateRejected} rejected`);
-		L.push(`    ${a.calls} UpdateCustomerPromotionStatus calls (${a.lateCalls} late), ${a.reports} entries, ${a.overwrites} overwrites, ${a.unknownCustomers} unknown customers`);
+		if (c.conditional) {
+			L.push(`    approved ${a.approved} (${pct(a.approved, a.targetGroup)}), rejected ${a.rejected} (reported false ${a.rejectedReported}, never reported ${a.neverReported}), late reports: ${a.lateApproved} approved / ${a.lateRejected} rejected`);
+			L.push(`    ${a.calls} UpdateCustomerPromotionStatus calls (${a.lateCalls} late), ${a.reports} entries, ${a.overwrites} overwrites, ${a.unknownCustomers} unknown customers`);
+		}
 		L.push(`    would receive (${c.cancelledAt ? 'cancelled' : c.conditional ? 'conditional: approved on time' : 'not conditional: whole target group'}): ${c.wouldReceive}${c.wouldReceiveSample.length ? ` (e.g. ${c.wouldReceiveSample.slice(0, 5).join(', ')})` : ''}`);
 	}
 	L.push('');
