@@ -112,31 +112,26 @@ export const WINDOW_SAFETY_MS = 250;
 
 const limiters = new Map<string, SlidingWindowLimiter | CompletionWindowLimiter>();
 
-function keyOf(kind: string, group: string, secret: string, rate: RateLimit): string {
+/** The limiter of one kind for (group, secret, rate) in this process; the secret is hashed, never stored. */
+function cached<T extends SlidingWindowLimiter | CompletionWindowLimiter>(kind: string, group: string, secret: string, rate: RateLimit, make: () => T): T {
 	const fingerprint = createHash('sha256').update(secret).digest('hex').slice(0, 16);
-	return `${kind}:${group}:${fingerprint}:${rate.limit}/${rate.windowMs}`;
+	const key = `${kind}:${group}:${fingerprint}:${rate.limit}/${rate.windowMs}`;
+	let limiter = limiters.get(key);
+	if (!limiter) {
+		limiter = make();
+		limiters.set(key, limiter);
+	}
+	return limiter as T;
 }
 
-/** One limiter per (group, secret) in this process; the secret is hashed, never stored. */
+/** One limiter per (group, secret) in this process. */
 export function limiterFor(group: string, secret: string, rate: RateLimit): SlidingWindowLimiter {
-	const key = keyOf('start', group, secret, rate);
-	let limiter = limiters.get(key);
-	if (!limiter) {
-		limiter = new SlidingWindowLimiter(rate);
-		limiters.set(key, limiter);
-	}
-	return limiter as SlidingWindowLimiter;
+	return cached('start', group, secret, rate, () => new SlidingWindowLimiter(rate));
 }
 
-/** One completion-counted limiter per (group, secret) in this process; the secret is hashed. */
+/** One completion-counted limiter per (group, secret) in this process. */
 export function completionLimiterFor(group: string, secret: string, rate: RateLimit): CompletionWindowLimiter {
-	const key = keyOf('end', group, secret, rate);
-	let limiter = limiters.get(key);
-	if (!limiter) {
-		limiter = new CompletionWindowLimiter(rate);
-		limiters.set(key, limiter);
-	}
-	return limiter as CompletionWindowLimiter;
+	return cached('end', group, secret, rate, () => new CompletionWindowLimiter(rate));
 }
 
 export async function acquire(limiter: SlidingWindowLimiter | undefined): Promise<void> {
