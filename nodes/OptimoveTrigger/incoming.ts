@@ -43,6 +43,28 @@ function parseBody(raw: Buffer | undefined): { payload?: IDataObject; error?: st
 	}
 }
 
+/**
+ * The exact bytes of the request. From typeVersion 1.1 on, n8n reads the body itself only for the
+ * content types it parses (JSON, text, form, XML); for any other (none, octet-stream, …) it leaves
+ * the stream unread and the node reads it here, so the signature and JSON checks see the same bytes
+ * whatever the content type. A body n8n cannot read (over its size limit, aborted) is refused.
+ */
+async function readBody(ctx: IWebhookFunctions): Promise<{ raw?: Buffer; status?: number; error?: string }> {
+	const request = ctx.getRequestObject();
+	if (!request.rawBody && typeof request.readRawBody === 'function') {
+		try {
+			await request.readRawBody();
+		} catch (error) {
+			const status = Number((error as { status?: unknown }).status);
+			return {
+				status: status === 413 ? 413 : 400,
+				error: status === 413 ? 'Request body too large' : 'Request body could not be read',
+			};
+		}
+	}
+	return { raw: request.rawBody as Buffer | undefined };
+}
+
 function signatureHeader(ctx: IWebhookFunctions): unknown {
 	const headers = ctx.getHeaderData() as IDataObject;
 	for (const name of SIGNATURE_HEADERS) if (headers[name] !== undefined) return headers[name];
@@ -76,7 +98,9 @@ async function checkSignature(ctx: IWebhookFunctions, raw: Buffer | undefined): 
 export async function handleRequest(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 	if (!hasValidToken(this)) return reject(this, 401, 'Unauthorized: missing or wrong listener token');
 	const source = this.getNodeParameter('source') as string;
-	const raw = this.getRequestObject().rawBody as Buffer | undefined;
+	const body = await readBody(this);
+	if (body.error) return reject(this, body.status as number, body.error);
+	const raw = body.raw;
 	const now = runtime.now();
 
 	if (source !== 'triggeredConditionalExecution') {

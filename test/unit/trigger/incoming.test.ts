@@ -29,6 +29,27 @@ interface Call {
 	getCredentials?: () => Promise<IDataObject>;
 	/** 'manual' for the test URL ("listen for test event"), 'webhook' for the production URL. */
 	mode?: 'manual' | 'webhook';
+	/**
+	 * n8n left the body unread (a content type it does not parse, from typeVersion 1.1 on): the node
+	 * must call readRawBody(). 'too large' / 'aborted' make that call fail as n8n's reader does.
+	 */
+	unread?: true | 'too large' | 'aborted';
+}
+
+function requestObject(call: Call) {
+	const bytes = Buffer.isBuffer(call.body) ? call.body : Buffer.from(call.body);
+	if (!call.unread) return { rawBody: bytes };
+	const request: { rawBody?: Buffer; readRawBody: () => Promise<void>; reads: number } = {
+		rawBody: undefined,
+		reads: 0,
+		async readRawBody() {
+			request.reads++;
+			if (call.unread === 'too large') throw Object.assign(new Error('request entity too large'), { status: 413, type: 'entity.too.large' });
+			if (call.unread === 'aborted') throw Object.assign(new Error('Request body stream was aborted'), { status: 400 });
+			request.rawBody = bytes;
+		},
+	};
+	return request;
 }
 
 async function deliver(call: Call) {
@@ -44,8 +65,9 @@ async function deliver(call: Call) {
 		},
 	};
 	const params: IDataObject = { source: 'eventListeners', options: {}, ...call.params };
+	const request = requestObject(call);
 	const ctx = {
-		getRequestObject: () => ({ rawBody: Buffer.isBuffer(call.body) ? call.body : Buffer.from(call.body) }),
+		getRequestObject: () => request,
 		getHeaderData: () => call.headers ?? {},
 		getQueryData: () => call.query ?? { token: TOKEN },
 		getNodeParameter: (name: string, fallback?: unknown) => (params[name] === undefined ? fallback : params[name]),
@@ -56,7 +78,7 @@ async function deliver(call: Call) {
 		getResponseObject: () => res,
 	};
 	const result = await trigger.webhook.call(ctx as never);
-	return { result, response, item: result.workflowData?.[0][0].json };
+	return { result, response, item: result.workflowData?.[0][0].json, request };
 }
 
 const sign = (body: string | Buffer, secret = SECRET) => createHmac('sha256', secret).update(body).digest('hex');
@@ -269,5 +291,41 @@ describe('Optimove Trigger webhook: the signing secret is read at most once per 
 		await deliver({ body, params: triggered, headers, credentialId: 'c1' });
 		const other = await deliver({ body, params: triggered, headers, credentialId: 'c2', secret: fakeSecret('other') });
 		expect(other.response.statusCode).toBe(401);
+	});
+});
+
+describe('Optimove Trigger webhook: bodies n8n leaves unread (typeVersion 1.1, content types it does not parse)', () => {
+	it('reads the exact bytes itself, so a signed notification sent without a JSON content type verifies', async () => {
+		const body = notification();
+		const { item, request } = await deliver({ body, params: triggered, unread: true, headers: { 'optimove-signature-content': sign(body) } });
+		expect(item).toMatchObject({ requestUid: 'req-1', signatureVerified: true });
+		expect((request as { reads: number }).reads).toBe(1);
+	});
+
+	it('a listener call with such a content type is read and runs', async () => {
+		const { item } = await deliver({ body: JSON.stringify({ EventTypeID: 2, TimeStamp: '2026-11-22 09:00:00' }), unread: true });
+		expect(item?.eventTypeId).toBe(2);
+	});
+
+	it('checks the token before reading the body', async () => {
+		const { response, request } = await deliver({ body: notification(), unread: true, query: { token: 'b'.repeat(64) } });
+		expect(response.statusCode).toBe(401);
+		expect((request as { reads: number }).reads).toBe(0);
+	});
+
+	it('still refuses unsigned or forged bytes with 401', async () => {
+		const body = notification();
+		expect((await deliver({ body, params: triggered, unread: true })).response.statusCode).toBe(401);
+		expect((await deliver({ body, params: triggered, unread: true, headers: { 'optimove-signature-content': sign(body, 'other') } })).response.statusCode).toBe(401);
+	});
+
+	it.each([
+		['too large', 413, 'Request body too large'],
+		['aborted', 400, 'Request body could not be read'],
+	] as const)('a body n8n cannot read (%s) is refused with %i and starts nothing', async (unread, status, message) => {
+		const body = notification();
+		const { result, response } = await deliver({ body, params: triggered, unread, headers: { 'optimove-signature-content': sign(body) } });
+		expect(response).toEqual({ statusCode: status, body: { message } });
+		expect(result).toEqual({ noWebhookResponse: true });
 	});
 });
