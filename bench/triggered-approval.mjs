@@ -31,7 +31,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { createCredentials, executionError, node, SANDBOX_API_KEY } from '../test/e2e/lib/fixtures.mjs';
-import { ROOT, N8N_VERSION, startN8n } from '../test/e2e/lib/n8n.mjs';
+import { ensureN8nInstalled, ROOT, N8N_VERSION, startN8n } from '../test/e2e/lib/n8n.mjs';
+import { execFileSync } from 'node:child_process';
 import { startSandbox } from '../sandbox/server.mjs';
 
 const { values: args } = parseArgs({
@@ -49,6 +50,7 @@ const { values: args } = parseArgs({
 		label: { type: 'string' },
 		out: { type: 'string', default: 'bench/results/triggered-approval.json' },
 		resummarize: { type: 'string' }, // a result file: recompute its summary from its phases, no run
+		'isolate-cost': { type: 'boolean', default: false }, // only time n8n's expression isolate build, no run
 	},
 });
 const list = (s) => (s === 'none' || s === '' ? [] : s.split(',').map(Number).filter((x) => x > 0));
@@ -250,6 +252,36 @@ function summarize(phases, capacity) {
 	return { summary, capacityRatio };
 }
 
+/**
+ * What one eager isolate acquisition costs: n8n 2.41.1's pool hands out a fresh isolated-vm bridge per
+ * acquisition and disposes it on release, so every acquisition is one bridge build. Timed in n8n's own
+ * Node 24 with n8n's @n8n/expression-runtime (median of 20 after one warm-up).
+ */
+async function isolateCost() {
+	const { node24Bin, n8nDir } = await ensureN8nInstalled({ quiet: true });
+	const runtime = path.join(n8nDir, 'node_modules', '@n8n', 'expression-runtime', 'dist', 'cjs', 'bridge', 'isolated-vm-bridge.js');
+	const script = `
+const { IsolatedVmBridge } = require(${JSON.stringify(runtime)});
+(async () => {
+	const make = () => new IsolatedVmBridge({ timeout: 5000, memoryLimit: 128 });
+	const warm = make(); await warm.initialize(); await warm.dispose();
+	const wall = [], cpu = [];
+	for (let i = 0; i < 20; i++) {
+		const c0 = process.cpuUsage(); const t0 = performance.now();
+		const b = make(); await b.initialize();
+		wall.push(performance.now() - t0); const c = process.cpuUsage(c0); cpu.push((c.user + c.system) / 1000);
+		await b.dispose();
+	}
+	const med = (xs) => xs.sort((a, b) => a - b)[xs.length >> 1];
+	console.log(JSON.stringify({ builds: 20, cpuMedianMs: Math.round(med(cpu)), cpuMinMs: Math.round(Math.min(...cpu)), wallMedianMs: Math.round(med(wall)) }));
+})();`;
+	try {
+		return JSON.parse(execFileSync(path.join(node24Bin, 'node'), ['-e', script], { encoding: 'utf8', timeout: 120_000 }).trim());
+	} catch (error) {
+		return { error: error.message.slice(0, 300) };
+	}
+}
+
 async function countExecutions(n8n, workflowId) {
 	return (await n8n.executions(workflowId, { limit: 250 })).length;
 }
@@ -354,6 +386,7 @@ async function main() {
 		}
 
 		const { summary, capacityRatio } = summarize(phases, capacity);
+		const isolateBuild = await isolateCost(); // n8n is idle here; the same machine load as the phases
 
 		const result = {
 			benchmark: 'triggered-approval',
@@ -370,6 +403,7 @@ async function main() {
 			forged,
 			failedExecutions,
 			firstErrors,
+			isolateBuild,
 			phases,
 			capacitySteps: capacity,
 		};
@@ -385,6 +419,7 @@ async function main() {
 		for (const flow of FLOWS) console.log(`capacity ${flow}: holds ${capacity[flow].holds ?? '<' + CAPACITY[0]}/s, fails at ${capacity[flow].failsAt ?? '(not reached)'}/s`);
 		if (capacityRatio !== null) console.log(`capacity ratio ours/built-in: ${capacityRatio}`);
 		for (const [flow, f] of Object.entries(forged)) console.log(`forged ×${f.sent} → ${flow}: ${JSON.stringify(f.byStatus)}, new executions ${f.newExecutions}, approvals ${f.approvalsSent}`);
+		console.log(`one expression isolate build (what an eager acquisition costs): ${JSON.stringify(isolateBuild)}`);
 		console.log(`failed executions: ${JSON.stringify(failedExecutions)}${Object.keys(firstErrors).length ? `; first error: ${JSON.stringify(firstErrors)}` : ''}`);
 		console.log(`\nJSON: ${path.relative(ROOT, out)}`);
 	} finally {
@@ -393,7 +428,9 @@ async function main() {
 	}
 }
 
-if (args.resummarize) {
+if (args['isolate-cost']) {
+	console.log(JSON.stringify(await isolateCost()));
+} else if (args.resummarize) {
 	const file = path.resolve(ROOT, args.resummarize);
 	const result = JSON.parse(readFileSync(file, 'utf8'));
 	const capacity = Object.fromEntries(Object.entries(result.capacity ?? {}).map(([flow, c]) => [flow, { ...c }]));
