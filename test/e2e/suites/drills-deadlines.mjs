@@ -17,8 +17,10 @@ const itemsOf = (execution, name) => execution.data.resultData.runData[name]?.[0
 export function register(ctx) {
 	describe('drill: approvals past their deadline', () => {
 		const published = [];
+		const figures = { refused: 0, refusedHeldBySandbox: 0, controlsSent: 0 };
 		after(async () => {
 			for (const id of published) await ctx.n8n.unpublish(id).catch(() => undefined);
+			console.log(`# drill deadlines: ${figures.refused} approvals past or inside their deadline refused with a reason, ${figures.refusedHeldBySandbox} of them at the sandbox; ${figures.controlsSent} on-time control approvals sent`);
 		});
 
 		// ---------------------------------------------------------------- scheduled (ClearanceRequiredBy)
@@ -69,6 +71,8 @@ export function register(ctx) {
 				assert.match(item.error, new RegExp(`approval not sent: the deadline ${new Date(campaign.clearanceRequiredByMs).toISOString().replace(/[.]/g, '\\.')} passed \\d+ ms ago`));
 			}
 			const result = ctx.sandbox.approvals(campaign.campaignId);
+			figures.refused += items.length;
+			figures.refusedHeldBySandbox += result.count;
 			assert.equal(result.counts.calls, 0, 'no UpdateCustomerPromotionStatus call reached Optimove');
 			assert.equal(result.count, 0);
 			assert.equal(result.counts.reports, 0);
@@ -80,6 +84,8 @@ export function register(ctx) {
 			assert.equal(execution.status, 'error');
 			const error = executionError(execution);
 			assert.match(error.message, /deadline .* passed \d+ ms ago/);
+			figures.refused += CUSTOMERS;
+			figures.refusedHeldBySandbox += ctx.sandbox.approvals(campaign.campaignId).count;
 			assert.equal(ctx.sandbox.approvals(campaign.campaignId).counts.calls, 0);
 		});
 
@@ -91,6 +97,8 @@ export function register(ctx) {
 			assert.notEqual(item.sent, true);
 			// Either still inside the margin or already passed, depending on how long n8n took to get here.
 			assert.match(item.error, /deadline .* (is only \d+ ms away, inside the safety margin of 5000 ms|passed \d+ ms ago)/);
+			figures.refused += CUSTOMERS;
+			figures.refusedHeldBySandbox += ctx.sandbox.approvals(campaign.campaignId).count;
 			assert.equal(ctx.sandbox.approvals(campaign.campaignId).counts.calls, 0);
 		});
 
@@ -100,6 +108,7 @@ export function register(ctx) {
 			assert.equal(execution.status, 'success');
 			assert.ok(itemsOf(execution, 'Approve Customers').every((i) => i.sent === true));
 			const result = ctx.sandbox.approvals(campaign.campaignId);
+			figures.controlsSent += result.count;
 			assert.equal(result.count, CUSTOMERS);
 			assert.deepEqual(result.lateApproved, []);
 		});
@@ -138,6 +147,8 @@ export function register(ctx) {
 
 		it('triggered, approvalDeadline a minute in the past: no approval reaches Optimove, each item says the deadline passed', async () => {
 			const { batch, executions, approvals } = await runTriggered('expired', { count: 4, timeoutMs: -60_000 });
+			figures.refused += 4;
+			figures.refusedHeldBySandbox += approvals;
 			assert.equal(approvals, 0, 'the sandbox recorded no approval');
 			for (const r of batch.results) assert.equal(ctx.sandbox.notification(r.request_uid).approval, null, `${r.request_uid} not approved`);
 			for (const execution of executions) {
@@ -149,6 +160,8 @@ export function register(ctx) {
 
 		it('triggered, without Continue On Fail: the execution fails naming the deadline; no approval', async () => {
 			const { executions, approvals } = await runTriggered('expired-stop', { count: 2, timeoutMs: -1000 }, { continueOnFail: false });
+			figures.refused += 2;
+			figures.refusedHeldBySandbox += approvals;
 			assert.equal(approvals, 0);
 			for (const execution of executions) {
 				assert.equal(execution.status, 'error');
@@ -158,6 +171,8 @@ export function register(ctx) {
 
 		it('triggered, deadline inside the safety margin (10 s margin, 5 s deadline): not sent, reported as inside the margin', async () => {
 			const { executions, approvals } = await runTriggered('margin', { count: 3 }, { options: { safetyMarginMs: 10_000 } });
+			figures.refused += 3;
+			figures.refusedHeldBySandbox += approvals;
 			assert.equal(approvals, 0);
 			for (const execution of executions) {
 				const [item] = itemsOf(execution, 'Send Triggered Approval');
@@ -167,6 +182,7 @@ export function register(ctx) {
 
 		it('triggered control: the default 5 s deadline is met and every notification is approved once', async () => {
 			const { batch, approvals } = await runTriggered('control', { count: 3 });
+			figures.controlsSent += approvals;
 			assert.equal(approvals, 3);
 			for (const r of batch.results) {
 				const n = ctx.sandbox.notification(r.request_uid);
