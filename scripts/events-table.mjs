@@ -1,0 +1,120 @@
+#!/usr/bin/env node
+// Prints the README's "Events" section, its tables generated from the built event catalogue
+// (dist/nodes/shared/events/catalogue.js), so the documentation cannot drift from the node.
+//
+//   npm run build && node scripts/events-table.mjs > docs/events.md
+//   node scripts/events-table.mjs --check docs/events.md   # exit 1 when the file is out of date
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const built = path.join(root, 'dist', 'nodes', 'shared', 'events', 'catalogue.js');
+if (!existsSync(built)) {
+	console.error('dist/ is missing: run `npm run build` first');
+	process.exit(2);
+}
+const { OOTB_EVENTS, RATE_LIMITED_EVENTS, CONTEXT_PREFIX, paramType } = createRequire(import.meta.url)(built);
+
+const TYPE_TEXT = {
+	string: 'text ≤ 255',
+	number: 'number',
+	boolean: 'true/false',
+	yesNo: '"Yes"/"No"',
+	timestamp: 'time → ISO-8601 UTC',
+	date: 'YYYY-MM-DD',
+};
+const typeOf = (name) => {
+	const type = paramType(name);
+	return typeof type === 'object' ? type.oneOf.join(' / ') : TYPE_TEXT[type];
+};
+/** `name` (type) for the typed ones; plain text parameters are listed by name only. */
+const param = (name) => (paramType(name) === 'string' ? `\`${name}\`` : `\`${name}\` (${typeOf(name)})`);
+
+function eventsTable() {
+	const rows = OOTB_EVENTS.map((e) => {
+		const required = ['`customer` or `visitor`', ...e.mandatory.map(param)].join(', ');
+		const optional = e.optional.length ? e.optional.map(param).join(', ') : '—';
+		const limited = RATE_LIMITED_EVENTS.has(e.name) ? ' ⏱' : '';
+		return `| \`${e.name}\`${limited} | ${e.verticals} | ${required} | ${optional} |`;
+	});
+	return ['| Event | Verticals | Required | Optional |', '|---|---|---|---|', ...rows].join('\n');
+}
+
+const section = `## Events (server-side)
+
+The **Event** resource sends server-side events to Optimove's events endpoint (credential
+*Optimove Events API*: endpoint URL, tenant ID, events token).
+
+- **Send OOTB Event**: one of Optimove's out-of-the-box events, checked against the table below.
+  *Parameters From*: **Define Below** (fields, usually \`{{ $json.x }}\`; a field that is a plain
+  \`{{ $json.x }}\` reference is read from the item instead of evaluated, a fixed value is read
+  once) or **Item Fields** (the item's own fields named like the parameters, with or without
+  \`${CONTEXT_PREFIX}\`; the ID and time fields are named on the node) — fastest for large volumes.
+- **Send Custom Event**: an event key configured in Optimove (snake_case; OOTB names are refused:
+  use Send OOTB Event), parameters from Key/Value pairs, JSON or the item's fields.
+
+### OOTB events and their parameters
+
+Generated from the node's catalogue (\`nodes/shared/events/catalogue.ts\`) by
+\`scripts/events-table.mjs\`. Parameter names are given without the \`${CONTEXT_PREFIX}\` prefix
+every one carries on the wire; write them either way. Every event also needs a time (empty: now).
+⏱ = rate-limited by Optimove (see Limits).
+
+${eventsTable()}
+
+Values are converted to their type: numbers from numeric text, \`true\`/\`false\` from text,
+\`"Yes"\`/\`"No"\` flags from booleans; anything else that does not fit is refused with the item and
+parameter named. Text is at most 255 characters. \`null\` is sent as \`null\` (Optimove writes it
+to the profile). A parameter the event does not have is refused, so a misspelt name is caught
+before anything is sent.
+
+### Time
+
+- **Event Time** (or the *Event Time Field*) accepts ISO 8601 with any offset
+  (\`2024-05-27T12:30:00+02:00\`), epoch seconds or milliseconds (number or digits; below 10¹²
+  means seconds), Optimove's own \`YYYY-MM-DD HH:MM:SS[.ffffff] UTC\`, or a naive
+  \`YYYY-MM-DD HH:MM:SS\` (taken as UTC). Empty: the time the node ran.
+- The envelope goes out in UTC as \`YYYY-MM-DD HH:MM:SS.ssssss UTC\`; time parameters inside the
+  context (\`*_timestamp\`, \`*_date_time\`) go out as ISO-8601 UTC (\`2024-05-27T10:30:00Z\`), as
+  Optimove asks. Optimove ingests by event time, not arrival.
+
+### Limits and delivery
+
+- At most **10 events per request**, each request signed with HMAC-SHA256 of its exact bytes
+  (\`X-Optimove-Signature-Content\`); the events token never travels. Up to 8 requests in flight.
+- ${[...RATE_LIMITED_EVENTS].map((e) => `\`${e}\``).join(' and ')} are limited by Optimove to
+  **50 requests per 10 seconds**: they never share a request with other events and are paced so
+  that a request starts only 10.25 s after the answer to the request 50 before it (counted from
+  the answer, not the start, so a slow request can never make a later one arrive early: no 429s).
+  5 000 registrations take about 95 s (the floor is 100 s of Optimove's budget).
+- 429, 5xx and network errors are retried with back-off (see *How requests reach Optimove*).
+
+### Per-item outcome
+
+Every input item gives exactly one output item, paired to it:
+
+- **sent**: the event as sent (\`tenant\`, \`timestamp\`, \`event\`, \`customer\`/\`visitor\`,
+  \`context\`) plus \`sent: true\`, \`batch\` and Optimove's \`acknowledgement\`;
+- **invalid** (with *Continue On Fail*): \`error\` naming the item and the field; it is never sent
+  and never holds back the valid items;
+- **in a failed request**: Optimove answers some errors with HTTP 200 and \`"status":"error"\`;
+  that is a failure for the (up to 10) events of that request, each getting the \`error\` and its
+  \`batch\`. No event is reported as sent unless Optimove said \`"status":"success"\`.
+
+Without *Continue On Fail* the first invalid item or failed request stops the node; requests
+already in flight finish, and the error says how many items Optimove had already accepted.
+`;
+
+if (process.argv[2] === '--check') {
+	const file = process.argv[3] ?? path.join(root, 'docs', 'events.md');
+	const current = existsSync(file) ? readFileSync(file, 'utf8') : '';
+	if (current !== section) {
+		console.error(`${path.relative(root, file)} is out of date: node scripts/events-table.mjs > ${path.relative(root, file)}`);
+		process.exit(1);
+	}
+	console.log(`${path.relative(root, file)} is up to date`);
+} else {
+	process.stdout.write(section);
+}
