@@ -1,0 +1,655 @@
+#!/usr/bin/env node
+// Screenshots of every example workflow on the n8n canvas, for the README.
+//
+//   node scripts/screenshots.mjs          # attaches to the `npm start` n8n on 127.0.0.1:5678 if one
+//                                         # answers; else builds, starts its own n8n + sandbox
+//   node scripts/screenshots.mjs --own    # always its own n8n + sandbox (stopped at the end)
+//
+// Drives the distribution's headless Chromium (scripts/install-chromium.sh; never a browser
+// download) through the DevTools protocol over a tiny WebSocket client (no dependencies, Node 20+).
+// Signs in through n8n's sign-in page, opens each examples/*.json workflow (found by name in an
+// attached n8n, imported there with its credentials when missing), fits it to the canvas, and saves
+// docs/images/<example file name>.png, plus docs/images/overview.png: example 2 with the node panel
+// open on Optimove's actions.
+//
+// Options: --url <n8n> (also N8N_URL), --email/--password (default the owner `npm start` makes),
+// --own, --no-build (own n8n: skip `npm run build`), --keep (own n8n: leave it running until
+// Ctrl-C), --out <dir> (default docs/images), --only <prefix,…> (e.g. --only 1,3; add --overview
+// for the overview too), --width/--height of the viewport (default 1280×800), --max-zoom (1.25).
+import { execFileSync, spawn } from 'node:child_process';
+import crypto from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const OWNER = { email: 'owner@example.test', password: 'Test-Pass-123' };
+
+const args = parseArgs(process.argv.slice(2));
+const outDir = path.resolve(root, args.out ?? 'docs/images');
+const viewport = { width: Number(args.width ?? 1280), height: Number(args.height ?? 800) };
+const maxZoom = Number(args['max-zoom'] ?? 1.25);
+const only = args.only ? String(args.only).split(',').map((s) => s.trim()).filter(Boolean) : undefined;
+const log = (...parts) => console.log(...parts);
+
+const cleanups = [];
+let cleaning = false;
+async function cleanup() {
+	if (cleaning) return;
+	cleaning = true;
+	for (const fn of cleanups.reverse()) await Promise.resolve().then(fn).catch(() => undefined);
+}
+for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => cleanup().then(() => process.exit(130)));
+
+try {
+	await main();
+	await cleanup();
+} catch (error) {
+	console.error(`screenshots failed: ${error.stack ?? error.message}`);
+	await cleanup();
+	process.exit(1);
+}
+
+async function main() {
+	const { readExamples, attachCredentials, createCredentials } = await import('../test/e2e/lib/fixtures.mjs');
+	const examples = readExamples().filter((e) => !only || only.some((p) => e.file.startsWith(p)));
+	if (!examples.length) throw new Error('no example workflow matches');
+
+	// 1. An n8n with the package and the examples.
+	const n8n = await attachOrStart();
+	const workflows = await ensureWorkflows(n8n, examples, { attachCredentials, createCredentials });
+
+	// 2. A browser, signed in.
+	const browser = await launchChromium();
+	cleanups.push(() => browser.close());
+	const page = await browser.newPage(viewport);
+	await signIn(page, n8n);
+
+	// 3. One picture per example, then the overview.
+	mkdirSync(outDir, { recursive: true });
+	for (const { example, id } of workflows) {
+		const file = path.join(outDir, example.file.replace(/\.json$/, '.png'));
+		await openWorkflow(page, n8n.baseUrl, id, example);
+		await fitView(page);
+		await save(page, file);
+	}
+	const overviewSource = workflows.find((w) => /triggered/.test(w.example.file)) ?? workflows[0];
+	if (!only || args.overview) {
+		await openWorkflow(page, n8n.baseUrl, overviewSource.id, overviewSource.example);
+		await fitView(page);
+		// Fit the workflow into the part of the canvas the node panel (385 px wide) leaves free.
+		await fitView(page, { reserveRight: 400 });
+		await openNodePanel(page, 'Optimove');
+		await save(page, path.join(outDir, 'overview.png'));
+	}
+	if (args.keep && n8n.own) {
+		await browser.close();
+		log(`\nn8n stays up at ${n8n.baseUrl} (${OWNER.email} / ${OWNER.password}); Ctrl-C to stop.`);
+		await new Promise(() => undefined);
+	}
+}
+
+// ---------------------------------------------------------------------------------------------
+// n8n: attach to a running one or start our own (with the sandbox), then find/import the examples
+
+async function attachOrStart() {
+	const url = (args.url ?? process.env.N8N_URL ?? 'http://127.0.0.1:5678').replace(/\/$/, '');
+	const explicit = Boolean(args.url ?? process.env.N8N_URL);
+	const credentials = { email: args.email ?? OWNER.email, password: args.password ?? OWNER.password };
+	if (!args.own && (await isUp(url))) {
+		log(`Attaching to the n8n at ${url}`);
+		return restClient(url, credentials);
+	}
+	if (explicit && !args.own) throw new Error(`no n8n answers at ${url}`);
+
+	log(args.own ? 'Starting an n8n with the sandbox (--own).' : 'No n8n at the default address: starting one with the sandbox.');
+	if (!args['no-build']) {
+		log('Building the package…');
+		execFileSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: 'inherit' });
+	}
+	const { startN8n } = await import('../test/e2e/lib/n8n.mjs');
+	const { startSandbox } = await import('../sandbox/server.mjs');
+	const sandbox = await startSandbox({ port: 0, log: false });
+	cleanups.push(() => sandbox.close());
+	const n8n = await startN8n({ quiet: true });
+	cleanups.push(() => n8n.stop());
+	log(`n8n ${n8n.baseUrl} (booted in ${n8n.bootSeconds.toFixed(0)} s), sandbox ${sandbox.url}`);
+	const client = await restClient(n8n.baseUrl, OWNER);
+	return Object.assign(client, { own: true, sandbox, harness: n8n });
+}
+
+async function isUp(url) {
+	try {
+		const res = await fetch(`${url}/healthz/readiness`, { signal: AbortSignal.timeout(3000) });
+		return res.ok;
+	} catch {
+		return false;
+	}
+}
+
+/** The editor API with a session of our own (n8n binds its auth cookie to a `browser-id` header). */
+async function restClient(baseUrl, { email, password }) {
+	const browserId = `screenshots-${crypto.randomUUID()}`;
+	let cookie = '';
+	async function rest(method, urlPath, body) {
+		const res = await fetch(`${baseUrl}/rest${urlPath}`, {
+			method,
+			headers: { 'content-type': 'application/json', 'browser-id': browserId, cookie },
+			body: body === undefined ? undefined : JSON.stringify(body),
+			signal: AbortSignal.timeout(60_000),
+		});
+		const setCookies = res.headers.getSetCookie?.() ?? [];
+		if (setCookies.length) cookie = setCookies.map((c) => c.split(';')[0]).join('; ');
+		const text = await res.text();
+		if (!res.ok) throw new Error(`REST ${method} ${urlPath} → ${res.status}: ${text.slice(0, 300)}`);
+		const json = text ? JSON.parse(text) : undefined;
+		return json && typeof json === 'object' && 'data' in json ? json.data : json;
+	}
+	await rest('POST', '/login', { emailOrLdapLoginId: email, password });
+	return { baseUrl, rest, email, password, own: false };
+}
+
+/** `[{ example, id }]`: each example's workflow in this n8n, imported (with credentials) when missing. */
+async function ensureWorkflows(n8n, examples, { attachCredentials, createCredentials }) {
+	const existing = await listWorkflows(n8n);
+	let credentials;
+	const out = [];
+	for (const example of examples) {
+		const found = existing.filter((w) => w.name === example.name).sort((a, b) => String(b.updatedAt).localeCompare(String(a.updatedAt)))[0];
+		if (found) {
+			// An n8n started before the example changed holds an older copy: say so (the picture
+			// shows what that n8n has). --own, or restarting `npm start`, imports the current files.
+			const stored = await n8n.rest('GET', `/workflows/${found.id}`);
+			const names = (w) => w.nodes.map((n) => n.name).sort().join('\n');
+			if (names(stored) !== names(example)) log(`  ! ${example.file}: the copy in this n8n (${found.id}) has other nodes than the file; restart \`npm start\` or use --own`);
+			out.push({ example: { ...example, nodes: stored.nodes }, id: found.id });
+			continue;
+		}
+		credentials ??= n8n.own ? await createCredentials(n8n.harness, n8n.sandbox) : await findCredentials(n8n);
+		const { file: _file, ...workflow } = attachCredentials(example, credentials);
+		let id;
+		if (n8n.own) {
+			// As `npm start` does: import, and publish what has a trigger (the sandbox takes the listeners).
+			id = await n8n.harness.createWorkflow(workflow);
+			if (workflow.nodes.some((n) => /trigger|webhook/i.test(n.type))) await n8n.harness.publish(id).catch((error) => log(`  ! could not publish ${example.file}: ${error.message}`));
+		} else {
+			id = (await n8n.rest('POST', '/workflows', { name: workflow.name, nodes: workflow.nodes, connections: workflow.connections, settings: workflow.settings ?? {} })).id;
+		}
+		log(`  imported ${example.file} → ${id}`);
+		out.push({ example, id });
+	}
+	return out;
+}
+
+async function listWorkflows(n8n) {
+	const data = await n8n.rest('GET', '/workflows?take=500');
+	return Array.isArray(data) ? data : (data?.data ?? []);
+}
+
+/** The package's credentials already in an attached n8n (the ones `npm start` created), by type. */
+async function findCredentials(n8n) {
+	const list = await n8n.rest('GET', '/credentials');
+	const items = Array.isArray(list) ? list : (list?.data ?? []);
+	const pick = (type, prefer) => {
+		const ofType = items.filter((c) => c.type === type);
+		const chosen = ofType.find((c) => prefer.test(c.name)) ?? ofType[0];
+		if (!chosen) throw new Error(`no ${type} credential in this n8n: start it with \`npm start\` or let this script start its own`);
+		return { id: chosen.id, name: chosen.name, type };
+	};
+	return { optimoveApi: pick('optimoveApi', /sandbox/i), optimoveEventsApi: pick('optimoveEventsApi', /sandbox/i) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The n8n editor
+
+async function signIn(page, n8n) {
+	await page.goto(`${n8n.baseUrl}/signin`);
+	await page.waitFor(`document.querySelector('input[type=email], input[name=emailOrLdapLoginId], input[name=email]')`, { what: 'the sign-in form' });
+	await page.fill(`input[type=email], input[name=emailOrLdapLoginId], input[name=email]`, n8n.email);
+	await page.fill(`input[type=password]`, n8n.password);
+	await page.clickText('button', /^sign in$/i);
+	await page.waitFor(`!location.pathname.startsWith('/signin')`, { what: 'leaving the sign-in page', timeoutMs: 30_000 });
+	log(`Signed in as ${n8n.email}`);
+}
+
+async function openWorkflow(page, baseUrl, id, example) {
+	await page.goto(`${baseUrl}/workflow/${id}`);
+	const expected = example.nodes.length;
+	await page.waitFor(`document.querySelectorAll('.vue-flow__node').length >= ${expected}`, { what: `${expected} nodes of ${example.file} on the canvas`, timeoutMs: 60_000 });
+	// Node icons are <img>s (community nodes) or inline SVGs: wait until every image has loaded.
+	await page.waitFor(`[...document.querySelectorAll('.vue-flow__node img')].every((img) => img.complete && img.naturalWidth > 0)`, { what: 'node icons', timeoutMs: 30_000 });
+	await page.sleep(800);
+	await dismissOverlays(page);
+}
+
+/** Closes toasts, "what's new" and other dialogs, and hides banners that are not the workflow. */
+async function dismissOverlays(page) {
+	for (let round = 0; round < 3; round++) {
+		await page.key('Escape');
+		await page.evaluate(`(() => {
+			for (const el of document.querySelectorAll('.el-notification__closeBtn, .el-message__closeBtn, .el-dialog__headerbtn, [data-test-id="banner-close-button"], [data-test-id*="close"]')) {
+				if (el.offsetParent !== null) el.click();
+			}
+		})()`);
+		await page.sleep(300);
+	}
+	await page.addStyle(`
+		.el-notification, .el-message, .el-overlay, .el-popper, [data-test-id="banners"], .banners { display: none !important; }
+		/* The floating run button sits over the canvas and can hide a node's label. */
+		[data-test-id="execute-workflow-button"] { display: none !important; }
+	`);
+}
+
+/**
+ * n8n's "zoom to fit" (shortcut 1) fits the node boxes, not the names under them, and ignores the
+ * controls over the canvas; so: fit, then zoom out (n8n's button) until nodes, names, output labels
+ * and sticky notes fit inside the free part of the canvas, zoom in while they still would (up to
+ * --max-zoom, default 1.25), and center them by scrolling the canvas.
+ */
+async function fitView(page, { reserveRight = 0 } = {}) {
+	await page.evaluate(`document.activeElement && document.activeElement.blur && document.activeElement.blur()`);
+	await page.key('1', { code: 'Digit1' });
+	await page.sleep(700);
+	const measureCanvas = (p) => measureCanvasArea(p, reserveRight);
+	const fits = (m, f = 1) => m.content.w * f <= m.area.w && m.content.h * f <= m.area.h;
+	for (let i = 0; i < 8 && !fits(await measureCanvas(page)); i++) await clickAndSettle(page, '[data-test-id="zoom-out-button"]');
+	for (let i = 0; i < 4; i++) {
+		const m = await measureCanvas(page);
+		if (m.zoom * 1.2 > maxZoom + 0.01 || !fits(m, 1.2)) break;
+		await clickAndSettle(page, '[data-test-id="zoom-in-button"]');
+	}
+	for (let i = 0; i < 3; i++) {
+		const m = await measureCanvas(page);
+		const dx = m.content.x + m.content.w / 2 - (m.area.x + m.area.w / 2);
+		const dy = m.content.y + m.content.h / 2 - (m.area.y + m.area.h / 2);
+		if (Math.abs(dx) < 4 && Math.abs(dy) < 4) break;
+		// A wheel event pans the canvas (by half its delta in n8n 2.41; measured again each round).
+		await page.send('Input.dispatchMouseEvent', { type: 'mouseWheel', x: m.area.x + m.area.w / 2, y: m.area.y + m.area.h / 2, deltaX: dx * 2, deltaY: dy * 2 });
+		await page.sleep(400);
+	}
+	const m = await measureCanvas(page);
+	if (!fits(m)) log(`  ! the workflow does not fit the canvas even at zoom ${m.zoom.toFixed(2)}`);
+	// Park the mouse on empty canvas: no hover highlight on a button or node in the picture.
+	await page.send('Input.dispatchMouseEvent', { type: 'mouseMoved', x: m.pane.x + 4, y: m.pane.y + 4 });
+	await page.sleep(300);
+}
+
+async function clickAndSettle(page, selector) {
+	await page.click(await page.center(selector));
+	await page.sleep(450);
+}
+
+/** Screen boxes: what must be visible (`content`) and the free part of the canvas (`area`). */
+async function measureCanvasArea(page, reserveRight) {
+	return page.evaluate(`(() => {
+		const pane = document.querySelector('.vue-flow');
+		const p = pane.getBoundingClientRect();
+		// Keep clear of the view tabs (top), the buttons on the right and the zoom buttons (bottom),
+		// and of what the caller reserves on the right (the node panel).
+		const right = p.right - Math.max(72, ${reserveRight});
+		const area = { x: p.left + 24, y: p.top + 36, w: right - p.left - 24, h: p.height - 36 - 72 };
+		let l = Infinity, t = Infinity, r = -Infinity, b = -Infinity;
+		const parts = '[class*="_description_"], [class*="_bolt_"], [class*="_outputLabel_"], [data-test-id="canvas-handle-plus-wrapper"]';
+		for (const node of document.querySelectorAll('.vue-flow__node')) {
+			for (const el of [node, ...node.querySelectorAll(parts)]) {
+				const box = el.getBoundingClientRect();
+				if (!box.width || !box.height) continue;
+				l = Math.min(l, box.left); t = Math.min(t, box.top); r = Math.max(r, box.right); b = Math.max(b, box.bottom);
+			}
+		}
+		const transform = document.querySelector('.vue-flow__transformationpane')?.style.transform ?? '';
+		const zoom = Number((transform.match(/scale\\(([\\d.]+)\\)/) || [])[1] || 1);
+		return { pane: { x: p.left, y: p.top }, area, content: { x: l, y: t, w: r - l, h: b - t }, zoom };
+	})()`);
+}
+
+async function openNodePanel(page, search) {
+	await page.click(await page.center('[data-test-id="node-creator-plus-button"]'));
+	// The panel opens with its search box focused: type into it (a click could land outside it).
+	await page.waitFor(`document.activeElement && document.activeElement.closest('[data-test-id="node-creator-search-bar"]')`, { what: 'the node panel search box' });
+	await page.send('Input.insertText', { text: search });
+	await page.waitFor(`[...document.querySelectorAll('[data-test-id="node-creator-item-name"]')].some((e) => /^Optimove/.test(e.textContent.trim()))`, { what: 'Optimove in the node panel' });
+	// n8n lists the node and its trigger as one app; opening it lists every action and trigger.
+	await page.clickText('[data-test-id="node-creator-item-name"]', /^Optimove$/);
+	await page.sleep(1500);
+	await page.waitFor(`[...document.querySelectorAll('[data-test-id="node-creator"] img')].every((img) => img.complete && img.naturalWidth > 0)`, { what: 'icons in the node panel' });
+	await page.sleep(600);
+}
+
+async function save(page, file) {
+	const png = await page.screenshot();
+	writeFileSync(file, png);
+	log(`  saved ${path.relative(root, file)} (${Math.round(png.length / 1024)} KB)`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Chromium over the DevTools protocol
+
+async function launchChromium() {
+	const bin = process.env.CHROMIUM || execFileSync('bash', [path.join(root, 'scripts/install-chromium.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
+	const profile = mkdtempSync(path.join(os.tmpdir(), 'optimove-screenshots-'));
+	const child = spawn(
+		bin,
+		[
+			'--headless=new',
+			'--remote-debugging-port=0',
+			`--user-data-dir=${profile}`,
+			`--window-size=${viewport.width},${viewport.height}`,
+			'--no-sandbox',
+			'--disable-gpu',
+			'--no-first-run',
+			'--disable-crash-reporter',
+			'--disable-breakpad',
+			'--no-default-browser-check',
+			'--hide-scrollbars',
+			'--force-color-profile=srgb',
+			'--lang=en-US',
+			'about:blank',
+		],
+		{ stdio: ['ignore', 'ignore', 'pipe'], detached: true },
+	);
+	let stderr = '';
+	const wsUrl = await new Promise((resolve, reject) => {
+		const timer = setTimeout(() => reject(new Error(`Chromium printed no DevTools URL in 30 s:\n${stderr.slice(-2000)}`)), 30_000);
+		child.stderr.on('data', (chunk) => {
+			stderr += chunk;
+			const match = stderr.match(/DevTools listening on (ws:\/\/\S+)/);
+			if (match) {
+				clearTimeout(timer);
+				resolve(match[1]);
+			}
+		});
+		child.on('exit', (code) => {
+			clearTimeout(timer);
+			reject(new Error(`Chromium exited (${code}) before it listened:\n${stderr.slice(-2000)}`));
+		});
+	});
+	const exited = new Promise((resolve) => child.on('exit', resolve));
+	// Chromium runs in its own process group: end it with this script whatever happens.
+	const killBrowser = () => {
+		try {
+			process.kill(-child.pid, 'SIGKILL');
+		} catch {
+			// already gone
+		}
+	};
+	process.on('exit', killBrowser);
+	const cdp = await connectCdp(wsUrl);
+	const browser = {
+		async newPage(size) {
+			const { targetId } = await cdp.send('Target.createTarget', { url: 'about:blank' });
+			const { sessionId } = await cdp.send('Target.attachToTarget', { targetId, flatten: true });
+			const page = makePage(cdp, sessionId);
+			await page.send('Page.enable');
+			await page.send('Runtime.enable');
+			await page.send('Emulation.setDeviceMetricsOverride', { width: size.width, height: size.height, deviceScaleFactor: 1, mobile: false });
+			return page;
+		},
+		close() {
+			closing ??= closeBrowser();
+			return closing;
+		},
+	};
+	let closing;
+	async function closeBrowser() {
+		await cdp.send('Browser.close').catch(() => undefined);
+		cdp.close();
+		const timer = setTimeout(killBrowser, 5000);
+		if (child.exitCode === null && child.signalCode === null) await exited;
+		clearTimeout(timer);
+		rmSync(profile, { recursive: true, force: true });
+	}
+	return browser;
+}
+
+function makePage(cdp, sessionId) {
+	const send = (method, params) => cdp.send(method, params, sessionId);
+	const page = {
+		send,
+		sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+		async goto(url) {
+			const loaded = cdp.once('Page.loadEventFired', sessionId, 60_000);
+			const result = await send('Page.navigate', { url });
+			if (result.errorText) throw new Error(`navigating to ${url}: ${result.errorText}`);
+			await loaded;
+		},
+		async evaluate(expression) {
+			const result = await send('Runtime.evaluate', { expression, awaitPromise: true, returnByValue: true, userGesture: true });
+			if (result.exceptionDetails) throw new Error(`in page: ${result.exceptionDetails.exception?.description ?? result.exceptionDetails.text}`);
+			return result.result.value;
+		},
+		async waitFor(expression, { what = expression, timeoutMs = 20_000 } = {}) {
+			const until = Date.now() + timeoutMs;
+			for (;;) {
+				const ok = await page.evaluate(`Boolean(${expression})`).catch(() => false);
+				if (ok) return;
+				if (Date.now() > until) {
+					const shot = path.join(os.tmpdir(), 'screenshots-timeout.png');
+					writeFileSync(shot, await page.screenshot());
+					throw new Error(`timed out waiting for ${what} (the page then: ${shot})`);
+				}
+				await page.sleep(250);
+			}
+		},
+		async center(selector) {
+			const box = await page.evaluate(`(() => {
+				const el = document.querySelector(${JSON.stringify(selector)});
+				if (!el) return null;
+				el.scrollIntoView({ block: 'center' });
+				const r = el.getBoundingClientRect();
+				return { x: r.x + r.width / 2, y: r.y + r.height / 2 };
+			})()`);
+			if (!box) throw new Error(`no element ${selector}`);
+			return box;
+		},
+		async click({ x, y }) {
+			await send('Input.dispatchMouseEvent', { type: 'mouseMoved', x, y });
+			await send('Input.dispatchMouseEvent', { type: 'mousePressed', x, y, button: 'left', clickCount: 1 });
+			await send('Input.dispatchMouseEvent', { type: 'mouseReleased', x, y, button: 'left', clickCount: 1 });
+		},
+		async clickText(tag, regex) {
+			const box = await page.evaluate(`(() => {
+				const re = new RegExp(${JSON.stringify(regex.source)}, ${JSON.stringify(regex.flags)});
+				const el = [...document.querySelectorAll(${JSON.stringify(tag)})].find((e) => re.test(e.textContent.trim()) && e.offsetParent !== null);
+				if (!el) return null;
+				const r = el.getBoundingClientRect();
+				return { x: r.x + r.width / 2, y: r.y + r.height / 2 };
+			})()`);
+			if (!box) throw new Error(`no ${tag} with text ${regex}`);
+			await page.click(box);
+		},
+		async fill(selector, text) {
+			await page.click(await page.center(selector));
+			await page.evaluate(`(() => { const el = document.activeElement; if (el && 'select' in el) el.select(); })()`);
+			await send('Input.insertText', { text });
+		},
+		async key(key, { code, keyCode } = {}) {
+			const named = { Escape: 27, Tab: 9, Enter: 13 };
+			const vk = keyCode ?? named[key] ?? key.toUpperCase().charCodeAt(0);
+			const text = key.length === 1 ? key : undefined;
+			await send('Input.dispatchKeyEvent', { type: text ? 'keyDown' : 'rawKeyDown', key, code: code ?? key, windowsVirtualKeyCode: vk, text });
+			await send('Input.dispatchKeyEvent', { type: 'keyUp', key, code: code ?? key, windowsVirtualKeyCode: vk });
+		},
+		async addStyle(css) {
+			await page.evaluate(`(() => { const s = document.createElement('style'); s.textContent = ${JSON.stringify(css)}; document.head.appendChild(s); })()`);
+		},
+		async screenshot() {
+			const { data } = await send('Page.captureScreenshot', { format: 'png', captureBeyondViewport: false });
+			return Buffer.from(data, 'base64');
+		},
+	};
+	return page;
+}
+
+async function connectCdp(wsUrl) {
+	const ws = await connectWebSocket(wsUrl);
+	let nextId = 0;
+	const pending = new Map();
+	const listeners = new Set();
+	ws.onmessage = (text) => {
+		const msg = JSON.parse(text);
+		if (msg.id !== undefined) {
+			const p = pending.get(msg.id);
+			if (!p) return;
+			pending.delete(msg.id);
+			if (msg.error) p.reject(new Error(`${p.method}: ${msg.error.message}`));
+			else p.resolve(msg.result);
+			return;
+		}
+		for (const listener of listeners) listener(msg);
+	};
+	let closed = false;
+	ws.onclose = () => {
+		closed = true;
+		for (const p of pending.values()) p.reject(new Error('DevTools connection closed'));
+		pending.clear();
+	};
+	return {
+		send(method, params = {}, sessionId) {
+			const id = ++nextId;
+			if (closed) return Promise.reject(new Error(`${method}: DevTools connection closed`));
+			return new Promise((resolve, reject) => {
+				pending.set(id, { resolve, reject, method });
+				ws.send(JSON.stringify({ id, method, params, ...(sessionId ? { sessionId } : {}) }));
+			});
+		},
+		once(method, sessionId, timeoutMs) {
+			return new Promise((resolve, reject) => {
+				const timer = setTimeout(() => {
+					listeners.delete(listener);
+					reject(new Error(`timed out waiting for ${method}`));
+				}, timeoutMs);
+				const listener = (msg) => {
+					if (msg.method !== method || (sessionId && msg.sessionId !== sessionId)) return;
+					clearTimeout(timer);
+					listeners.delete(listener);
+					resolve(msg.params);
+				};
+				listeners.add(listener);
+			});
+		},
+		close: () => ws.close(),
+	};
+}
+
+/** A minimal RFC 6455 client (text frames, fragmentation, ping/pong, close): enough for DevTools. */
+function connectWebSocket(wsUrl) {
+	const url = new URL(wsUrl);
+	return new Promise((resolve, reject) => {
+		const socket = net.connect(Number(url.port || 80), url.hostname);
+		const key = crypto.randomBytes(16).toString('base64');
+		let buffer = Buffer.alloc(0);
+		let open = false;
+		let fragments = [];
+		const ws = {
+			onmessage: () => undefined,
+			onclose: () => undefined,
+			send(text) {
+				writeFrame(0x1, Buffer.from(text, 'utf8'));
+			},
+			close() {
+				if (!socket.destroyed) {
+					writeFrame(0x8, Buffer.alloc(0));
+					socket.end();
+				}
+			},
+		};
+		function writeFrame(opcode, payload) {
+			if (socket.destroyed) return;
+			const mask = crypto.randomBytes(4);
+			const len = payload.length;
+			const header = len < 126 ? Buffer.alloc(2) : len < 65536 ? Buffer.alloc(4) : Buffer.alloc(10);
+			header[0] = 0x80 | opcode;
+			if (len < 126) header[1] = 0x80 | len;
+			else if (len < 65536) {
+				header[1] = 0x80 | 126;
+				header.writeUInt16BE(len, 2);
+			} else {
+				header[1] = 0x80 | 127;
+				header.writeBigUInt64BE(BigInt(len), 2);
+			}
+			const masked = Buffer.alloc(len);
+			for (let i = 0; i < len; i++) masked[i] = payload[i] ^ mask[i & 3];
+			socket.write(Buffer.concat([header, mask, masked]));
+		}
+		function parseFrames() {
+			for (;;) {
+				if (buffer.length < 2) return;
+				const fin = (buffer[0] & 0x80) !== 0;
+				const opcode = buffer[0] & 0x0f;
+				const masked = (buffer[1] & 0x80) !== 0;
+				let len = buffer[1] & 0x7f;
+				let offset = 2;
+				if (len === 126) {
+					if (buffer.length < 4) return;
+					len = buffer.readUInt16BE(2);
+					offset = 4;
+				} else if (len === 127) {
+					if (buffer.length < 10) return;
+					len = Number(buffer.readBigUInt64BE(2));
+					offset = 10;
+				}
+				const maskKey = masked ? buffer.subarray(offset, offset + 4) : null;
+				if (masked) offset += 4;
+				if (buffer.length < offset + len) return;
+				let payload = buffer.subarray(offset, offset + len);
+				if (maskKey) payload = Buffer.from(payload.map((b, i) => b ^ maskKey[i & 3]));
+				buffer = buffer.subarray(offset + len);
+				if (opcode === 0x8) {
+					socket.end();
+					return;
+				}
+				if (opcode === 0x9) writeFrame(0xa, payload);
+				else if (opcode === 0x1 || opcode === 0x0) {
+					fragments.push(Buffer.from(payload));
+					if (fin) {
+						const text = Buffer.concat(fragments).toString('utf8');
+						fragments = [];
+						ws.onmessage(text);
+					}
+				}
+			}
+		}
+		socket.on('connect', () => {
+			socket.write(
+				`GET ${url.pathname}${url.search} HTTP/1.1\r\nHost: ${url.host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+					`Sec-WebSocket-Key: ${key}\r\nSec-WebSocket-Version: 13\r\n\r\n`,
+			);
+		});
+		socket.on('data', (chunk) => {
+			buffer = Buffer.concat([buffer, chunk]);
+			if (!open) {
+				const end = buffer.indexOf('\r\n\r\n');
+				if (end < 0) return;
+				const head = buffer.subarray(0, end).toString('latin1');
+				buffer = buffer.subarray(end + 4);
+				const accept = crypto.createHash('sha1').update(`${key}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`).digest('base64');
+				if (!/^HTTP\/1\.1 101/.test(head) || !head.toLowerCase().includes(`sec-websocket-accept: ${accept.toLowerCase()}`)) {
+					socket.destroy();
+					reject(new Error(`WebSocket handshake refused: ${head.split('\r\n')[0]}`));
+					return;
+				}
+				open = true;
+				resolve(ws);
+			}
+			parseFrames();
+		});
+		socket.on('error', (error) => (open ? ws.onclose(error) : reject(error)));
+		socket.on('close', () => ws.onclose());
+	});
+}
+
+function parseArgs(argv) {
+	const out = {};
+	for (let i = 0; i < argv.length; i++) {
+		const arg = argv[i];
+		if (!arg.startsWith('--')) continue;
+		const [name, inline] = arg.slice(2).split('=', 2);
+		if (inline !== undefined) out[name] = inline;
+		else if (argv[i + 1] !== undefined && !argv[i + 1].startsWith('--')) out[name] = argv[++i];
+		else out[name] = true;
+	}
+	return out;
+}
