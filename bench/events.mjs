@@ -12,6 +12,12 @@
 // CPU profile of the first node round (open it in Chrome DevTools or summarise it with
 // `node bench/events.mjs --summarise out.cpuprofile`).
 //
+// --http-cost [requests] measures alone, on n8n's Node 24, the cost per request of n8n's HTTP helper
+// (@n8n/backend-network's httpRequest, which httpRequestWithAuthentication ends in and which builds
+// a new agent, hence a new connection, per call) against node:http with one keep-alive connection
+// and with a new connection per request: the same 10-event body to a local server, alternating
+// rounds, medians of wall and CPU time per request. It adds `httpCost` to bench/results/events.json.
+//
 // Throughput phases (each posts its items to a Webhook, Split Out makes one item per event, the
 // Webhook answers with the last node's first item once the run is done):
 //   baseline     Webhook → Split Out → Limit              n8n's own cost of the items, no node
@@ -25,6 +31,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { chain, node, webhookNode } from '../test/e2e/lib/fixtures.mjs';
@@ -32,26 +39,80 @@ import { ensureN8nInstalled } from '../test/e2e/lib/n8n.mjs';
 import { startBench, table, writeResult } from './lib.mjs';
 
 const OPTIMOVE = 'n8n-nodes-optimove.optimove';
+/** The node's requests in flight (nodes/Optimove/actions/event/send.ts). */
+const REQUESTS_IN_FLIGHT = 8;
 const TENANT = 1234;
 const TOKEN = 'sandbox-events-token';
 
 if (!isMainThread) {
 	parentPort.postMessage(await rawClient(workerData));
+} else if (process.argv[2] === '--http-cost-child') {
+	console.log(JSON.stringify(await httpCost(process.argv[3], Number(process.argv[4]))));
 } else {
 	await main();
 }
 
-/** Sends pre-built batches one request at a time over one keep-alive connection. */
-async function rawClient({ url, batches }) {
-	const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+/** Runs in n8n's Node 24: per-request wall and CPU time of three ways to POST the same batch. */
+async function httpCost(n8nDir, requests) {
+	const { httpRequest } = createRequire(path.join(n8nDir, 'node_modules', 'n8n', 'package.json'))('@n8n/backend-network/testing');
+	const server = http.createServer((req, res) => {
+		req.resume();
+		req.on('end', () => {
+			res.writeHead(200, { 'content-type': 'application/json' });
+			res.end('{"status":"success","message":"10 event(s) received"}');
+		});
+	});
+	await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+	const url = `http://127.0.0.1:${server.address().port}/reportServer`;
+	const body = JSON.stringify(depositItems(10, 'H').map(envelope));
+	const keepAlive = new http.Agent({ keepAlive: true, maxSockets: 1 });
+	const post = (agent) =>
+		new Promise((resolve, reject) => {
+			const req = http.request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
+				res.resume();
+				res.on('end', resolve);
+			});
+			req.on('error', reject);
+			req.end(body);
+		});
+	const variants = {
+		'node:http, one keep-alive connection': () => post(keepAlive),
+		'node:http, new connection per request': () => post(new http.Agent({ keepAlive: false })),
+		"n8n's HTTP helper (httpRequest)": () =>
+			httpRequest({ method: 'POST', url, body, headers: { 'Content-Type': 'application/json' }, json: true, returnFullResponse: true, ignoreHttpStatusErrors: true, timeout: 60_000, disableFollowRedirect: true }),
+	};
+	const runs = Object.fromEntries(Object.keys(variants).map((name) => [name, { wall: [], cpu: [] }]));
+	for (let round = 0; round < 5; round++) {
+		for (const [name, send] of Object.entries(variants)) {
+			const cpu = process.cpuUsage();
+			const started = performance.now();
+			for (let i = 0; i < requests; i++) await send();
+			const used = process.cpuUsage(cpu);
+			runs[name].wall.push(((performance.now() - started) * 1000) / requests);
+			runs[name].cpu.push((used.user + used.system) / requests);
+		}
+	}
+	keepAlive.destroy();
+	server.close();
+	return Object.entries(runs).map(([name, r]) => ({ client: name, wallUsPerRequest: Math.round(median(r.wall)), cpuUsPerRequest: Math.round(median(r.cpu)), cpuRounds: r.cpu.map(Math.round) }));
+}
+
+/**
+ * Sends pre-built batches: `inFlight` requests at a time, over keep-alive connections (one per
+ * request in flight) or, with keepAlive false, a new connection per request as n8n's HTTP helper
+ * makes (it builds a new agent for every request).
+ */
+async function rawClient({ url, batches, inFlight = 1, keepAlive = true }) {
+	const agent = new http.Agent({ keepAlive, maxSockets: inFlight });
 	const started = performance.now();
 	let failures = 0;
-	for (const batch of batches) {
+	let next = 0;
+	const send = (batch) => {
 		const body = JSON.stringify(batch);
-		const status = await new Promise((resolve, reject) => {
+		return new Promise((resolve, reject) => {
 			const req = http.request(url, {
 				method: 'POST',
-				agent,
+				agent: keepAlive ? agent : new http.Agent({ keepAlive: false }),
 				headers: {
 					'content-type': 'application/json',
 					'content-length': Buffer.byteLength(body),
@@ -67,8 +128,13 @@ async function rawClient({ url, batches }) {
 			req.on('error', reject);
 			req.end(body);
 		});
-		if (status !== 200) failures++;
-	}
+	};
+	const worker = async () => {
+		while (next < batches.length) {
+			if ((await send(batches[next++])) !== 200) failures++;
+		}
+	};
+	await Promise.all(Array.from({ length: inFlight }, worker));
 	agent.destroy();
 	return { seconds: (performance.now() - started) / 1000, failures };
 }
@@ -227,8 +293,22 @@ async function main() {
 			'n8n-env': { type: 'string', multiple: true, default: [] },
 			profile: { type: 'string' },
 			summarise: { type: 'string' },
+			'http-cost': { type: 'string' },
 		},
 	});
+	if (args['http-cost']) {
+		const { n8nDir, node24Bin } = await ensureN8nInstalled({ quiet: true });
+		const { execFileSync } = await import('node:child_process');
+		const requests = Number(args['http-cost']) || 2000;
+		const rows = JSON.parse(execFileSync(path.join(node24Bin, 'node'), [fileURLToPath(import.meta.url), '--http-cost-child', n8nDir, String(requests)], { encoding: 'utf8' }));
+		console.log(table(rows.map(({ cpuRounds, ...row }) => ({ ...row, 'CPU rounds (µs)': cpuRounds.join(' ') }))));
+		console.log('\n(CPU: client and server in one process, per request of 10 events)');
+		const file = path.join(process.env.BENCH_RESULTS_DIR ? path.resolve(process.env.BENCH_RESULTS_DIR) : path.join(path.dirname(fileURLToPath(import.meta.url)), 'results'), 'events.json');
+		const previous = JSON.parse(readFileSync(file, 'utf8'));
+		writeFileSync(file, `${JSON.stringify({ ...previous, httpCost: { date: new Date().toISOString(), requests, rows } }, null, 2)}\n`);
+		console.log(`added httpCost to ${path.relative(process.cwd(), file)}`);
+		return;
+	}
 	if (args.summarise) {
 		console.log(JSON.stringify(summariseProfile(JSON.parse(readFileSync(args.summarise, 'utf8'))), null, 2));
 		return;
@@ -269,13 +349,13 @@ async function main() {
 		const warm = await runWorkflow('bench-events-warmup', DEPOSIT_NODE, depositItems(1000, 'W'));
 		check('warm-up', warm, 1000);
 
-		async function rawRound(tag) {
+		async function rawRound(tag, options = {}) {
 			const chunks = [];
 			const envelopes = depositItems(EVENTS, tag).map(envelope);
 			for (let i = 0; i < envelopes.length; i += 10) chunks.push(envelopes.slice(i, i + 10));
 			const before = held();
 			const raw = await new Promise((resolve, reject) => {
-				const worker = new Worker(new URL(import.meta.url), { workerData: { url: `${sandbox.url}/reportServer`, batches: chunks } });
+				const worker = new Worker(new URL(import.meta.url), { workerData: { url: `${sandbox.url}/reportServer`, batches: chunks, ...options } });
 				worker.once('message', resolve);
 				worker.once('error', reject);
 			});
@@ -285,7 +365,7 @@ async function main() {
 		}
 
 		// Alternating rounds: baseline, node, raw (noise on a shared machine hits all three alike).
-		const times = { baseline: [], node: [], raw: [] };
+		const times = { baseline: [], node: [], raw: [], rawParallel: [], rawFresh: [] };
 		let firstOutput;
 		let profileSummary;
 		for (let round = 1; round <= ROUNDS; round++) {
@@ -298,15 +378,21 @@ async function main() {
 			times.node.push(viaNode.seconds);
 			firstOutput ??= viaNode.first;
 			times.raw.push(await rawRound(`R${round}`));
-			console.log(`round ${round}: baseline ${baseline.seconds.toFixed(2)} s, node ${viaNode.seconds.toFixed(2)} s, raw ${times.raw.at(-1).toFixed(2)} s`);
+			times.rawParallel.push(await rawRound(`P${round}`, { inFlight: REQUESTS_IN_FLIGHT }));
+			times.rawFresh.push(await rawRound(`F${round}`, { inFlight: REQUESTS_IN_FLIGHT, keepAlive: false }));
+			console.log(
+				`round ${round}: baseline ${baseline.seconds.toFixed(2)} s, node ${viaNode.seconds.toFixed(2)} s, raw ${times.raw.at(-1).toFixed(2)} s, raw ×${REQUESTS_IN_FLIGHT} ${times.rawParallel.at(-1).toFixed(2)} s, raw ×${REQUESTS_IN_FLIGHT} new connections ${times.rawFresh.at(-1).toFixed(2)} s`,
+			);
 		}
-		const med = { baseline: median(times.baseline), node: median(times.node), raw: median(times.raw) };
+		const med = Object.fromEntries(Object.entries(times).map(([k, v]) => [k, median(v)]));
 		const nodeOnly = med.node - med.baseline;
 		const rows = [
 			{ phase: 'n8n baseline (Split Out, no node)', events: EVENTS, seconds: med.baseline.toFixed(2), 'events/s': Math.round(EVENTS / med.baseline), rounds: times.baseline.map(round2).join(' ') },
 			{ phase: 'n8n + Optimove node (Item Fields)', events: EVENTS, seconds: med.node.toFixed(2), 'events/s': Math.round(EVENTS / med.node), rounds: times.node.map(round2).join(' ') },
 			{ phase: '  of which the node (minus baseline)', events: EVENTS, seconds: nodeOnly.toFixed(2), 'events/s': Math.round(EVENTS / nodeOnly), rounds: '' },
-			{ phase: 'raw HTTP client (same batches)', events: EVENTS, seconds: med.raw.toFixed(2), 'events/s': Math.round(EVENTS / med.raw), rounds: times.raw.map(round2).join(' ') },
+			{ phase: 'raw HTTP client (same batches, 1 keep-alive connection)', events: EVENTS, seconds: med.raw.toFixed(2), 'events/s': Math.round(EVENTS / med.raw), rounds: times.raw.map(round2).join(' ') },
+			{ phase: `raw, ${REQUESTS_IN_FLIGHT} in flight (keep-alive)`, events: EVENTS, seconds: med.rawParallel.toFixed(2), 'events/s': Math.round(EVENTS / med.rawParallel), rounds: times.rawParallel.map(round2).join(' ') },
+			{ phase: `raw, ${REQUESTS_IN_FLIGHT} in flight, new connection per request (as n8n)`, events: EVENTS, seconds: med.rawFresh.toFixed(2), 'events/s': Math.round(EVENTS / med.rawFresh), rounds: times.rawFresh.map(round2).join(' ') },
 		];
 
 		let expressions;
@@ -338,6 +424,9 @@ async function main() {
 			ratioEndToEnd: Number(ratio.toFixed(3)),
 			ratioNodeOnly: Number(nodeRatio.toFixed(3)),
 			ratioPerRound: perRound,
+			ratioVsRawSameInFlight: Number((med.rawParallel / med.node).toFixed(3)),
+			ratioVsRawNewConnections: Number((med.rawFresh / med.node).toFixed(3)),
+			requestsInFlight: REQUESTS_IN_FLIGHT,
 			baselineSeconds: med.baseline,
 			nodeSeconds: med.node,
 			rawSeconds: med.raw,
@@ -346,7 +435,8 @@ async function main() {
 		};
 		if (profileSummary) result.profile = { file: path.basename(args.profile), ...profileSummary, topFunctions: profileSummary.topFunctions.slice(0, 15) };
 		console.log(table(rows));
-		console.log(`\nnode vs raw, end to end: ${ratio.toFixed(2)} (target ≥ 0.8; per round ${perRound.join(', ')}); node alone (minus n8n's baseline): ${nodeRatio.toFixed(2)}\n`);
+		console.log(`\nnode vs raw, end to end: ${ratio.toFixed(2)} (target ≥ 0.8; per round ${perRound.join(', ')}); node alone (minus n8n's baseline): ${nodeRatio.toFixed(2)}`);
+		console.log(`node vs raw with ${REQUESTS_IN_FLIGHT} in flight: ${result.throughput.ratioVsRawSameInFlight}; vs raw with ${REQUESTS_IN_FLIGHT} in flight and a new connection per request: ${result.throughput.ratioVsRawNewConnections}\n`);
 		if (profileSummary) console.log(JSON.stringify(profileSummary, null, 1));
 
 		if (REGISTRATIONS > 0) {
