@@ -92,6 +92,9 @@ for (const relative of pkg.n8n.nodes) {
 		return `${pkg.name}.${description.name}${isTrigger ? ', trigger' : ''}`;
 	});
 }
+check("README's Events section matches the built catalogue", () => {
+	execFileSync(process.execPath, [path.join(root, 'scripts', 'events-table.mjs'), '--check'], { stdio: 'pipe' });
+});
 check('npm pack ships every loaded file and no tests', () => {
 	const [packed] = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
 	const files = new Set(packed.files.map((f) => f.path));
