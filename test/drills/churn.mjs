@@ -142,14 +142,24 @@ export function register(ctx) {
 			const isActive = workflow.active ?? Boolean(workflow.activeVersionId);
 			if (isActive) active.add(name);
 			else active.delete(name);
-			await sleep(2000);
-			const problems = differences();
-			const own = problems.filter((p) => p.includes(SPECS[name].webhookId) && !isActive);
-			figures.inFlightKills.push(`${op} ${name} +${delayMs} ms: ${answer}, ${isActive ? 'published' : 'not published'} after restart, ${own.length} own leftover(s)`);
-			figures.leftoversAfterInFlightKill += own.length;
-			const other = problems.filter((p) => !own.includes(p));
-			assert.deepEqual(other, [], `after a SIGKILL during ${op} of ${name}: nothing else differs`);
+			// n8n re-activates published workflows in the background after it is ready: poll.
 			pendingCleanup.add(name);
+			const since = Date.now();
+			let problems = differences({ allowLeftovers: false });
+			const split = () => {
+				const own = problems.filter((p) => p.includes(SPECS[name].webhookId) && !isActive);
+				return { own, other: problems.filter((p) => !own.includes(p)) };
+			};
+			while (split().other.length > 0 && Date.now() - since < 120_000) {
+				await sleep(250);
+				problems = differences({ allowLeftovers: false });
+			}
+			const { own, other } = split();
+			const ms = Date.now() - since;
+			figures.maxRecoveryMs = Math.max(figures.maxRecoveryMs, ms);
+			figures.inFlightKills.push(`${op} ${name} +${delayMs} ms: ${answer}, ${isActive ? 'published' : 'not published'} after restart, recovered in ${ms} ms, ${own.length} own leftover(s)`);
+			figures.leftoversAfterInFlightKill += own.length;
+			assert.deepEqual(other, [], `after a SIGKILL during ${op} of ${name}: Optimove holds what the published workflows own`);
 		}
 
 		before(async () => {
@@ -174,7 +184,16 @@ export function register(ctx) {
 		});
 		after(async () => {
 			for (const name of Object.keys(ids)) await ctx.n8n.unpublish(ids[name]).catch(() => undefined);
-			console.log(`# drill churn: ${JSON.stringify(figures)}; listeners now ${JSON.stringify(ctx.sandbox.listListeners().map((l) => `${slotKey(l.EventTypeID, l.ChannelID)} ${l.ListenerURL.replace(/token=\w+/, 'token=…')}`))}`);
+			const listenersAtEnd = ctx.sandbox.listListeners();
+			// The foreign registrations were this drill's props: remove them for the suites after it.
+			const headers = { 'content-type': 'application/json', 'x-api-key': 'sandbox-api-key' };
+			for (const [EventTypeID, ChannelID] of [[4, undefined], [13, 999]]) {
+				await fetch(`${ctx.sandbox.url}/General/UnregisterEventListener`, { method: 'POST', headers, body: JSON.stringify({ EventTypeID, ChannelID }) });
+			}
+			for (const hook of webhooks().filter((h) => h.url === FOREIGN_WEBHOOK)) {
+				await fetch(`${ctx.sandbox.url}/conditional-execution/v2/triggered/webhooks/${hook.id}`, { method: 'DELETE', headers });
+			}
+			console.log(`# drill churn: ${JSON.stringify(figures)}; listeners at the end ${JSON.stringify(listenersAtEnd.map((l) => `${slotKey(l.EventTypeID, l.ChannelID)} ${l.ListenerURL.replace(/token=\w+/, 'token=…')}`))}`);
 		});
 
 		it(`${CYCLES} publish/unpublish cycles with SIGKILLs: zero orphans, zero duplicates, foreign slots untouched`, { timeout: 60 * 60_000 }, async () => {
