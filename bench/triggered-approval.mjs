@@ -48,6 +48,7 @@ const { values: args } = parseArgs({
 		engine: { type: 'string' }, // N8N_EXPRESSION_ENGINE for n8n (unset = n8n's default)
 		'n8n-env': { type: 'string', multiple: true, default: [] }, // KEY=VALUE for n8n, repeatable
 		label: { type: 'string' },
+		'package-dir': { type: 'string' }, // another build of the package (package.json + dist/), e.g. an experiment
 		out: { type: 'string', default: 'bench/results/triggered-approval.json' },
 		resummarize: { type: 'string' }, // a result file: recompute its summary from its phases, no run
 		'isolate-cost': { type: 'boolean', default: false }, // only time n8n's expression isolate build, no run
@@ -305,7 +306,7 @@ async function main() {
 	const sandbox = await startSandbox({ port: 0, log: false, timeoutMs: DEADLINE_MS });
 	let n8n;
 	try {
-		n8n = await startN8n({ quiet: true, env });
+		n8n = await startN8n({ quiet: true, env, ...(args['package-dir'] ? { packageDir: path.resolve(args['package-dir']) } : {}) });
 		console.error(`n8n ${N8N_VERSION} on ${n8n.baseUrl} (pid ${n8n.pid}, boot ${n8n.bootSeconds.toFixed(1)} s); sandbox ${sandbox.url}; n8n env ${JSON.stringify(env)}`);
 		const credentials = await createCredentials(n8n, sandbox);
 		const oursWf = await n8n.createWorkflow(oursWorkflow(credentials));
@@ -401,6 +402,7 @@ async function main() {
 			n8n: N8N_VERSION,
 			expressionEngine: env.N8N_EXPRESSION_ENGINE ?? "n8n default ('vm' in 2.41.1: isolated runtime)",
 			n8nEnv: env,
+			packageDir: args['package-dir'] ? 'experiment build (see label)' : 'this repository (dist/)',
 			machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGiB: Math.round(os.totalmem() / 2 ** 30), loadGeneratorNode: process.version, platform: `${os.platform()} ${os.release()}`, shared: true },
 			settings: { durationSeconds: DURATION_MS / 1000, rounds: ROUNDS, rates: RATES, capacitySteps: CAPACITY, retries: RETRIES, deadlineMs: DEADLINE_MS, openLoop: true },
 			summary,
