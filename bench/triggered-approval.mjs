@@ -213,6 +213,7 @@ async function phase(ctx, flow, rate, kind) {
 		p99: r1(quantile(latencies, 0.99)),
 		max: r1(latencies.at(-1)),
 		idleSeconds,
+		loadAverage1m: r1(os.loadavg()[0]), // the machine is shared: how busy it was
 		n8nIdleCpuPerSecond: r3(baselineCpuPerSecond),
 		n8nCpuSeconds: r1(n8nCpuSeconds),
 		n8nCpuMsPerNotification: r1((n8nCpuSeconds * 1000) / uids.length),
@@ -220,7 +221,7 @@ async function phase(ctx, flow, rate, kind) {
 	result.holds = late === 0 && lost === 0 && delivered === uids.length && duplicates === 0;
 	for (const uid of uids) sandbox.state.notifications.delete(uid); // keep the sandbox small
 	console.error(
-		`${kind.padEnd(8)} ${flow.padEnd(7)} ${String(rate).padStart(4)}/s  sent ${result.sent}  200s ${delivered}  approvals ${result.approvals}  p50 ${result.p50}  p99 ${result.p99}  max ${result.max} ms  late ${late}  lost ${lost}  ${result.holds ? 'holds' : 'FAILS'}  deliveries ${JSON.stringify(fired.byStatus)}  n8n CPU ${result.n8nCpuMsPerNotification} ms/notification  (idle after ${idleSeconds} s)`,
+		`${kind.padEnd(8)} ${flow.padEnd(7)} ${String(rate).padStart(4)}/s  sent ${result.sent}  200s ${delivered}  approvals ${result.approvals}  p50 ${result.p50}  p99 ${result.p99}  max ${result.max} ms  late ${late}  lost ${lost}  ${result.holds ? 'holds' : 'FAILS'}  deliveries ${JSON.stringify(fired.byStatus)}  n8n CPU ${result.n8nCpuMsPerNotification} ms/notification  (idle after ${idleSeconds} s, load ${result.loadAverage1m})`,
 	);
 	return result;
 }
