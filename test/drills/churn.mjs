@@ -111,11 +111,27 @@ export function register(ctx) {
 			figures.unpublishes++;
 		}
 
+		/**
+		 * Restarts n8n and waits until it has finished starting: n8n answers /healthz/readiness before it
+		 * has re-activated the published workflows (it does that last, then prints the editor URL). An
+		 * unpublish sent in between races that re-activation, which can register the workflow again after
+		 * its delete ran (n8n's behaviour with N8N_USE_WORKFLOW_PUBLICATION_SERVICE=false): the drill acts
+		 * once n8n is up, as an operator would.
+		 */
+		async function restartAndSettle() {
+			const startsLogged = () => ctx.n8n.logs().split('Editor is now accessible via').length - 1;
+			const before = startsLogged();
+			await ctx.n8n.restart();
+			const until = Date.now() + 120_000;
+			while (startsLogged() <= before && Date.now() < until) await sleep(200);
+			assert.ok(startsLogged() > before, 'n8n finished starting (published workflows re-activated)');
+		}
+
 		/** SIGKILL n8n and start it again on the same folder; published workflows are re-activated. */
 		async function crash(when) {
 			await ctx.n8n.kill();
 			figures.kills++;
-			await ctx.n8n.restart();
+			await restartAndSettle();
 			figures.restarts++;
 			const ms = await assertRegistrations(`after the SIGKILL ${when}`, 120_000);
 			figures.maxRecoveryMs = Math.max(figures.maxRecoveryMs, ms);
@@ -136,7 +152,7 @@ export function register(ctx) {
 			await ctx.n8n.kill();
 			figures.kills++;
 			const answer = await pending;
-			await ctx.n8n.restart();
+			await restartAndSettle();
 			figures.restarts++;
 			const workflow = await ctx.n8n.api('GET', `/workflows/${ids[name]}`);
 			const isActive = workflow.active ?? Boolean(workflow.activeVersionId);
