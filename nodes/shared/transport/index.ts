@@ -1,4 +1,4 @@
-export { optimoveRequest } from './request';
+export { credentialsFor, optimoveRequest } from './request';
 export type { OptimoveContext, OptimoveRequest, OptimoveResponse } from './request';
 export { chunk } from './chunker';
 export { pages, allPages } from './pager';

@@ -110,10 +110,10 @@ export class CompletionWindowLimiter {
 /** Optimove counts in a sliding window at arrival; this margin absorbs network jitter. */
 export const WINDOW_SAFETY_MS = 250;
 
-const limiters = new Map<string, SlidingWindowLimiter | CompletionWindowLimiter>();
+const limiters = new Map<string, Limiter>();
 
 /** The limiter of one kind for (group, secret, rate) in this process; the secret is hashed, never stored. */
-function cached<T extends SlidingWindowLimiter | CompletionWindowLimiter>(kind: string, group: string, secret: string, rate: RateLimit, make: () => T): T {
+function cached<T extends Limiter>(kind: string, group: string, secret: string, rate: RateLimit, make: () => T): T {
 	const fingerprint = createHash('sha256').update(secret).digest('hex').slice(0, 16);
 	const key = `${kind}:${group}:${fingerprint}:${rate.limit}/${rate.windowMs}`;
 	let limiter = limiters.get(key);
@@ -134,11 +134,6 @@ export function completionLimiterFor(group: string, secret: string, rate: RateLi
 	return cached('end', group, secret, rate, () => new CompletionWindowLimiter(rate));
 }
 
-export async function acquire(limiter: SlidingWindowLimiter | undefined): Promise<void> {
-	if (!limiter) return;
-	await runtime.sleep(limiter.reserve(runtime.now()));
-}
-
 /**
  * Waits for a place in `limiter`'s window and returns the function that gives it back; call it
  * exactly when the send is over (answer, error or abandon), e.g. in a `finally`.
@@ -149,6 +144,19 @@ export async function hold(limiter: CompletionWindowLimiter): Promise<() => void
 		await runtime.sleep(wait);
 		if (slot) return () => limiter.release(slot, runtime.now());
 	}
+}
+
+/** Either kind: what the transport holds a request's place in. */
+export type Limiter = SlidingWindowLimiter | CompletionWindowLimiter;
+
+/**
+ * Takes a place for one send and returns the function that ends it (call it when the answer came,
+ * or the send failed). A start-counted window needs no end; a completion-counted one does.
+ */
+export async function take(limiter: Limiter | undefined): Promise<() => void> {
+	if (limiter instanceof CompletionWindowLimiter) return hold(limiter);
+	if (limiter) await runtime.sleep(limiter.reserve(runtime.now()));
+	return () => {};
 }
 
 /** Test hook: forget all limiter state. */

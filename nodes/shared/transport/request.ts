@@ -1,4 +1,5 @@
 import type {
+	ICredentialDataDecryptedObject,
 	IDataObject,
 	IExecuteFunctions,
 	IHookFunctions,
@@ -9,8 +10,8 @@ import type {
 import { NodeOperationError } from 'n8n-workflow';
 import { runtime } from './clock';
 import { optimoveApiError } from './errors';
-import { acquire, limiterFor, WINDOW_SAFETY_MS } from './limiter';
-import type { RateLimit, SlidingWindowLimiter } from './limiter';
+import { completionLimiterFor, limiterFor, take, WINDOW_SAFETY_MS } from './limiter';
+import type { Limiter, RateLimit } from './limiter';
 import {
 	backoffDelay,
 	isRetryableStatus,
@@ -32,8 +33,11 @@ export interface OptimoveRequest {
 	/** Epoch ms: no attempt starts after it (approvals must not arrive late). */
 	deadline?: number;
 	itemIndex?: number;
-	/** Overrides the group's limiter, e.g. the events channel's 50/10 s for registrations. */
-	rateLimit?: { key: string; rate: RateLimit };
+	/**
+	 * Overrides the group's limiter, e.g. the events channel's 50/10 s for registrations. `countFrom:
+	 * 'answer'` counts each attempt from its answer instead of its start (see CompletionWindowLimiter).
+	 */
+	rateLimit?: { key: string; rate: RateLimit; countFrom?: 'start' | 'answer' };
 }
 
 export interface OptimoveResponse<T> {
@@ -49,10 +53,52 @@ const CREDENTIAL_BY_GROUP: Record<ApiGroup, string> = {
 	events: 'optimoveEventsApi',
 };
 
+/** Groups whose requests never follow redirects: a redirected POST of events would arrive as a GET without them. */
+const NO_REDIRECT_GROUPS = new Set<ApiGroup>(['events']);
+
 interface Connection {
 	baseUrl: string;
 	secrets: string[];
-	limiter?: SlidingWindowLimiter;
+	limiter?: Limiter;
+	credential: ReadCredential;
+}
+
+// One read per node run (per context): each getCredentials is a database query plus a decryption
+// in n8n, and n8n's HTTP helper would read the credential again for every request unless it is
+// handed the one already read (`credentialsDecrypted`, n8n's option for exactly that).
+interface ReadCredential {
+	id: string;
+	name: string;
+	type: string;
+	data: ICredentialDataDecryptedObject;
+}
+const credentialCache = new WeakMap<OptimoveContext, Map<string, Promise<ReadCredential>>>();
+
+async function readCredential(ctx: OptimoveContext, type: string): Promise<ReadCredential> {
+	const data = await ctx.getCredentials(type);
+	const reference = ctx.getNode().credentials?.[type];
+	return { id: reference?.id ?? '', name: reference?.name ?? '', type, data };
+}
+
+function cachedCredential(ctx: OptimoveContext, type: string): Promise<ReadCredential> {
+	let byType = credentialCache.get(ctx);
+	if (!byType) {
+		byType = new Map();
+		credentialCache.set(ctx, byType);
+	}
+	let credential = byType.get(type);
+	if (!credential) {
+		const read = readCredential(ctx, type);
+		read.catch(() => byType?.delete(type));
+		byType.set(type, read);
+		credential = read;
+	}
+	return credential;
+}
+
+/** The credential of `type` for this context (node run), read from n8n once. */
+export async function credentialsFor(ctx: OptimoveContext, type: string): Promise<ICredentialDataDecryptedObject> {
+	return (await cachedCredential(ctx, type)).data;
 }
 
 function trimSlash(url: string): string {
@@ -60,14 +106,19 @@ function trimSlash(url: string): string {
 }
 
 async function connect(ctx: OptimoveContext, request: OptimoveRequest, group: ApiGroup): Promise<Connection> {
-	const credentials = await ctx.getCredentials(CREDENTIAL_BY_GROUP[group]);
+	const credential = await cachedCredential(ctx, CREDENTIAL_BY_GROUP[group]);
+	const credentials = credential.data;
 	const secretOf = (name: string) => (typeof credentials[name] === 'string' ? (credentials[name] as string) : '');
+	const read = { credential };
 	if (group === 'events') {
 		const token = secretOf('eventsToken');
-		const limiter = request.rateLimit
-			? limiterFor(`events:${request.rateLimit.key}`, token, request.rateLimit.rate)
-			: undefined;
-		return { baseUrl: trimSlash(secretOf('endpointUrl')), secrets: [token], limiter };
+		const rateLimit = request.rateLimit;
+		const limiter = !rateLimit
+			? undefined
+			: rateLimit.countFrom === 'answer'
+				? completionLimiterFor(`events:${rateLimit.key}`, token, rateLimit.rate)
+				: limiterFor(`events:${rateLimit.key}`, token, rateLimit.rate);
+		return { baseUrl: trimSlash(secretOf('endpointUrl')), secrets: [token], limiter, ...read };
 	}
 	const apiKey = secretOf('apiKey');
 	const secrets = [apiKey, secretOf('webhookSecret')];
@@ -79,9 +130,9 @@ async function connect(ctx: OptimoveContext, request: OptimoveRequest, group: Ap
 				itemIndex: request.itemIndex,
 			});
 		}
-		return { baseUrl, secrets, limiter: limiterFor('promotions', apiKey, { limit: 50, windowMs: 10_000 + WINDOW_SAFETY_MS }) };
+		return { baseUrl, secrets, limiter: limiterFor('promotions', apiKey, { limit: 50, windowMs: 10_000 + WINDOW_SAFETY_MS }), ...read };
 	}
-	let limiter: SlidingWindowLimiter | undefined;
+	let limiter: Limiter | undefined;
 	if (group === 'rest') {
 		const limit = Number(credentials.restRateLimit) > 0 ? Number(credentials.restRateLimit) : 50;
 		limiter = limiterFor('rest', apiKey, { limit, windowMs: 10_000 + WINDOW_SAFETY_MS });
@@ -89,7 +140,7 @@ async function connect(ctx: OptimoveContext, request: OptimoveRequest, group: Ap
 		const perSecond = Number(credentials.realtimeRateLimit) || 0;
 		limiter = perSecond > 0 ? limiterFor('realtime', apiKey, { limit: perSecond, windowMs: 1000 }) : undefined;
 	}
-	return { baseUrl: trimSlash(secretOf('baseUrl')), secrets, limiter };
+	return { baseUrl: trimSlash(secretOf('baseUrl')), secrets, limiter, ...read };
 }
 
 function buildPath(path: string, params: Record<string, string | number> = {}): string {
@@ -127,13 +178,14 @@ export async function optimoveRequest<T = unknown>(
 		returnFullResponse: true,
 		ignoreHttpStatusErrors: true,
 		timeout: route.group === 'realtime' ? 5000 : 60_000,
+		disableFollowRedirect: NO_REDIRECT_GROUPS.has(route.group) || undefined,
 	};
 	if (request.body !== undefined) options.body = request.body as IDataObject;
 
 	const started = runtime.now();
 	const giveUpAt = Math.min(started + policy.maxTotalMs, request.deadline ?? Infinity);
 	for (let attempt = 1; ; attempt++) {
-		await acquire(connection.limiter);
+		const release = await take(connection.limiter);
 		let status: number | undefined;
 		let body: unknown;
 		let headers: Record<string, unknown> = {};
@@ -141,8 +193,10 @@ export async function optimoveRequest<T = unknown>(
 		try {
 			const response = (await this.helpers.httpRequestWithAuthentication.call(
 				this,
-				CREDENTIAL_BY_GROUP[route.group],
+				connection.credential.type,
 				{ ...options, headers: { ...options.headers } },
+				// A copy per request: n8n's pre-authentication may write into it.
+				{ credentialsDecrypted: { ...connection.credential, data: { ...connection.credential.data } } },
 			)) as { statusCode: number; body: unknown; headers?: Record<string, unknown> };
 			status = response.statusCode;
 			body = response.body;
@@ -160,6 +214,8 @@ export async function optimoveRequest<T = unknown>(
 					secrets: connection.secrets,
 				});
 			}
+		} finally {
+			release();
 		}
 
 		const retryable = networkCode !== undefined || isRetryableStatus(status as number);

@@ -1,5 +1,5 @@
 import { runtime } from '../../../nodes/shared/transport';
-import { acquire, CompletionWindowLimiter, hold, HELD_POLL_MS, SlidingWindowLimiter } from '../../../nodes/shared/transport/limiter';
+import { CompletionWindowLimiter, hold, HELD_POLL_MS, SlidingWindowLimiter, take } from '../../../nodes/shared/transport/limiter';
 import { prng, ServerWindow, useScheduledClock } from './scheduledClock';
 
 const T0 = Date.UTC(2026, 10, 22, 9, 0, 0);
@@ -36,7 +36,7 @@ async function simulate(
 	const worker = async () => {
 		while (next < n) {
 			const k = next++;
-			const release = kind === 'end' ? await hold(endLimiter) : (await acquire(startLimiter), () => undefined);
+			const release = await take(kind === 'end' ? endLimiter : startLimiter);
 			const start = clock.state.now;
 			const { arrive, answer } = latency(k);
 			await runtime.sleep(arrive);

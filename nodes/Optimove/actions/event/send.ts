@@ -1,17 +1,10 @@
-import type {
-	ICredentialDataDecryptedObject,
-	IAdditionalCredentialOptions,
-	IDataObject,
-	IExecuteFunctions,
-	IHttpRequestOptions,
-	INodeExecutionData,
-} from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 import { RATE_LIMITED_EVENTS } from '../../../shared/events/catalogue';
 import { EventValidationError } from '../../../shared/events/validate';
 import type { EventInput, OptimoveEvent } from '../../../shared/events/validate';
-import { optimoveRequest, runtime } from '../../../shared/transport';
-import { completionLimiterFor, hold, WINDOW_SAFETY_MS } from '../../../shared/transport/limiter';
+import { credentialsFor, optimoveRequest, runtime } from '../../../shared/transport';
+import { WINDOW_SAFETY_MS } from '../../../shared/transport/limiter';
 import type { RateLimit } from '../../../shared/transport/limiter';
 import { inBatches, prepareItems } from '../runner';
 import { fieldReader } from './read';
@@ -53,36 +46,6 @@ export function identityReader(ctx: IExecuteFunctions): (itemIndex: number) => P
 	return (itemIndex) => ({ [identifyBy(itemIndex) === 'visitor' ? 'visitor' : 'customer']: identity(itemIndex), time: eventTime(itemIndex) });
 }
 
-/**
- * The node as the transport sees it for one run of event requests, with the credential read once.
- *
- * Why: otherwise every request reads it twice (the transport's connect() and n8n's HTTP helper),
- * and each read is a database query plus a decryption in n8n: about 0.7 ms per request, more than
- * building and signing its 10 events. The credential read at the start of the run (through n8n,
- * with n8n's access checks) is handed to n8n's helper as `credentialsDecrypted`, its documented
- * option for a credential already read; n8n still applies the credential's authenticate (signing).
- */
-export function withCredentialReadOnce(ctx: IExecuteFunctions, credentials: ICredentialDataDecryptedObject): IExecuteFunctions {
-	const reference = ctx.getNode().credentials?.optimoveEventsApi;
-	const helpers = {
-		...ctx.helpers,
-		// No redirects: a redirected POST would arrive as a GET without its events (and follow-redirects
-		// costs a wrapper per request); a 3xx is then not "status":"success" and fails its batch.
-		httpRequestWithAuthentication: async (type: string, options: IHttpRequestOptions, extra?: IAdditionalCredentialOptions): Promise<unknown> =>
-			ctx.helpers.httpRequestWithAuthentication.call(ctx, type, { ...options, disableFollowRedirect: true }, {
-				...extra,
-				credentialsDecrypted: { id: reference?.id ?? '', name: reference?.name ?? '', type, data: { ...credentials } },
-			}),
-	};
-	return Object.assign(Object.create(ctx) as IExecuteFunctions, {
-		getCredentials: async (type: string) => {
-			if (type !== 'optimoveEventsApi') return ctx.getCredentials(type);
-			return { ...credentials };
-		},
-		helpers,
-	});
-}
-
 function acknowledged(body: unknown): { ok: boolean; message: string } {
 	const record = (body && typeof body === 'object' ? body : {}) as IDataObject;
 	const message = typeof record.message === 'string' ? record.message : typeof body === 'string' ? body : '';
@@ -100,13 +63,8 @@ export async function sendEvents(
 	readInput: (itemIndex: number) => EventInput,
 	build: Build,
 ): Promise<INodeExecutionData[]> {
-	const credentials = await ctx.getCredentials('optimoveEventsApi');
+	const credentials = await credentialsFor(ctx, 'optimoveEventsApi');
 	const tenant = Number(credentials.tenantId);
-	// Rate-limited requests first take a place counted from the END of the request 50 before them
-	// (see CompletionWindowLimiter), so none reaches Optimove within the window of that one's
-	// arrival; the transport's own limiter stays behind it for the back-off after a 429.
-	const transport = withCredentialReadOnce(ctx, credentials);
-	const gate = completionLimiterFor(`events:${tenant}`, String(credentials.eventsToken ?? ''), RATE_LIMITED_RATE);
 	const now = runtime.now();
 	const prepared = prepareItems(items, (itemIndex) => {
 		try {
@@ -126,18 +84,14 @@ export async function sendEvents(
 		EVENTS_PER_REQUEST,
 		async (events, itemIndexes) => {
 			const limited = RATE_LIMITED_EVENTS.has(events[0].event);
-			const release = limited ? await hold(gate) : undefined;
-			let body: unknown;
-			try {
-				({ body } = await optimoveRequest.call(transport, {
-					route: 'sendEvents',
-					body: events,
-					itemIndex: itemIndexes[0],
-					rateLimit: limited ? { key: String(tenant), rate: RATE_LIMITED_RATE } : undefined,
-				}));
-			} finally {
-				release?.();
-			}
+			// Rate-limited requests are counted from their answer (see CompletionWindowLimiter), so none
+			// reaches Optimove within the window of the arrival of the request 50 before it.
+			const { body } = await optimoveRequest.call(ctx, {
+				route: 'sendEvents',
+				body: events,
+				itemIndex: itemIndexes[0],
+				rateLimit: limited ? { key: String(tenant), rate: RATE_LIMITED_RATE, countFrom: 'answer' } : undefined,
+			});
 			const ack = acknowledged(body);
 			if (!ack.ok) {
 				throw new NodeOperationError(ctx.getNode(), `Optimove rejected the request with these events: ${ack.message || JSON.stringify(body)}`, {
