@@ -25,7 +25,8 @@ export function fieldReferencePath(raw: unknown): string[] | undefined {
 
 type Primitive = string | number | boolean;
 
-function readPath(json: unknown, path: string[]): Primitive | undefined {
+/** The primitive at `path` in an item's JSON, or undefined when it is missing or not a primitive. */
+export function readPath(json: unknown, path: string[]): Primitive | undefined {
 	let value = json;
 	for (const key of path) {
 		if (value === null || typeof value !== 'object' || !Object.prototype.hasOwnProperty.call(value, key)) return undefined;

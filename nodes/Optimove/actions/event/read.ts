@@ -1,5 +1,5 @@
 import type { IExecuteFunctions, NodeParameterValueType } from 'n8n-workflow';
-import { fieldReferencePath } from '../itemParameter';
+import { fieldReferencePath, readPath } from '../itemParameter';
 
 /**
  * Per-item readers for the event operations' fields, built once per run. Each field is read the
@@ -13,15 +13,6 @@ import { fieldReferencePath } from '../itemParameter';
  * `parameters.parameter[0].value`): n8n's getNodeParameter reads the same path.
  */
 export type ItemReader = (itemIndex: number) => unknown;
-
-function readPath(json: unknown, path: string[]): string | number | boolean | undefined {
-	let value = json;
-	for (const key of path) {
-		if (value === null || typeof value !== 'object' || !Object.prototype.hasOwnProperty.call(value, key)) return undefined;
-		value = (value as Record<string, unknown>)[key];
-	}
-	return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? value : undefined;
-}
 
 export function itemReader(ctx: IExecuteFunctions, path: string, raw: unknown, fallback: unknown): ItemReader {
 	const evaluate: ItemReader = (itemIndex) => ctx.getNodeParameter(path, itemIndex, fallback as NodeParameterValueType) as unknown;

@@ -4,7 +4,6 @@ import { buildCustomEvent } from '../../../shared/events/validate';
 import type { EventInput } from '../../../shared/events/validate';
 import { identityFields, itemFieldNames } from './fields';
 import { fieldReader, itemReader } from './read';
-import type { ItemReader } from './read';
 import { identityReader, readItemFieldNames, sendEvents } from './send';
 
 export const description: INodeProperties[] = [
@@ -59,8 +58,14 @@ export const description: INodeProperties[] = [
 	},
 ];
 
-function jsonParameters(ctx: IExecuteFunctions, itemIndex: number, read: ItemReader): Record<string, unknown> {
-	let value = read(itemIndex);
+/** Parameters (JSON): an object, or text that parses to one. */
+function jsonReader(ctx: IExecuteFunctions): (itemIndex: number) => Record<string, unknown> {
+	const read = fieldReader(ctx, 'parametersJson', '{}');
+	return (itemIndex) => jsonParameters(ctx, itemIndex, read(itemIndex));
+}
+
+function jsonParameters(ctx: IExecuteFunctions, itemIndex: number, raw: unknown): Record<string, unknown> {
+	let value = raw;
 	if (typeof value === 'string') {
 		try {
 			value = JSON.parse(value || '{}');
@@ -92,19 +97,21 @@ function pairsReader(ctx: IExecuteFunctions): (itemIndex: number) => Record<stri
 
 export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
 	const mode = this.getNodeParameter('parametersFrom', 0, 'keyValue') as string;
-	const names = mode === 'item' ? readItemFieldNames(this) : undefined;
 	const eventKey = fieldReader(this, 'eventKey', '');
-	const identity = names ? undefined : identityReader(this);
-	const json = mode === 'json' ? fieldReader(this, 'parametersJson', '{}') : undefined;
-	const pairs = mode === 'keyValue' ? pairsReader(this) : undefined;
-	const readInput = (itemIndex: number): EventInput => {
-		const event = String(eventKey(itemIndex)).trim();
-		if (names) {
+	if (mode === 'item') {
+		const names = readItemFieldNames(this);
+		const fromItem = (itemIndex: number): EventInput => {
 			const { [names.customer]: customer, [names.visitor]: visitor, [names.time]: time, ...params } = items[itemIndex].json;
-			return { event, customer, visitor, time, params };
-		}
-		const params = json ? jsonParameters(this, itemIndex, json) : (pairs as (itemIndex: number) => Record<string, unknown>)(itemIndex);
-		return { event, ...(identity as ReturnType<typeof identityReader>)(itemIndex), params };
-	};
+			return { event: String(eventKey(itemIndex)).trim(), customer, visitor, time, params };
+		};
+		return sendEvents(this, items, fromItem, buildCustomEvent);
+	}
+	const identity = identityReader(this);
+	const params = mode === 'json' ? jsonReader(this) : pairsReader(this);
+	const readInput = (itemIndex: number): EventInput => ({
+		event: String(eventKey(itemIndex)).trim(),
+		...identity(itemIndex),
+		params: params(itemIndex),
+	});
 	return sendEvents(this, items, readInput, buildCustomEvent);
 }

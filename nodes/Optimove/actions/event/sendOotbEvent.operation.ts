@@ -55,10 +55,9 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 	const event = this.getNodeParameter('event', 0) as string;
 	const known = PARAMS_OF_EVENT.get(event) ?? new Set<string>();
 	const fromItem = this.getNodeParameter('parametersFrom', 0, 'fields') === 'item';
-	const names = fromItem ? readItemFieldNames(this) : undefined;
-	const fromFields = names ? undefined : fieldsReader(this, event);
+	if (!fromItem) return sendEvents(this, items, fieldsReader(this, event), buildOotbEvent);
+	const names = readItemFieldNames(this);
 	const readInput = (itemIndex: number): EventInput => {
-		if (!names) return (fromFields as (itemIndex: number) => EventInput)(itemIndex);
 		const json = items[itemIndex].json;
 		const params: Record<string, unknown> = {};
 		for (const [key, value] of Object.entries(json)) {
