@@ -68,13 +68,14 @@ function parseLimit(v) {
 	return { limit: Number(m[1]), windowMs: parseDuration(m[2]) };
 }
 
-async function control(base, method, path, body) {
-	const res = await fetch(new URL(`/__sandbox${path}`, base), {
+/** A JSON request: `{ status, json, text }` (json undefined when the answer is not JSON). */
+async function requestJson(url, method, body, unreachable) {
+	const res = await fetch(url, {
 		method,
 		headers: body ? { 'content-type': 'application/json' } : {},
 		body: body ? JSON.stringify(body) : undefined,
 	}).catch((e) => {
-		throw new Error(`cannot reach the sandbox at ${base} (${e.cause?.code ?? e.message}); start it with: node sandbox/cli.mjs start`);
+		throw new Error(`${unreachable} (${e.cause?.code ?? e.message})`);
 	});
 	const text = await res.text();
 	let json;
@@ -84,6 +85,10 @@ async function control(base, method, path, body) {
 		json = undefined;
 	}
 	return { status: res.status, json, text };
+}
+
+function control(base, method, path, body) {
+	return requestJson(new URL(`/__sandbox${path}`, base), method, body, `cannot reach the sandbox at ${base}; start it with: node sandbox/cli.mjs start`);
 }
 
 function print(r) {
@@ -134,19 +139,10 @@ function n8nBase(a) {
 
 async function postToN8n(a, webhookPath, body) {
 	const url = `${n8nBase(a)}/webhook/${webhookPath}`;
-	const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }).catch((e) => {
-		throw new Error(`cannot reach n8n at ${url} (${e.cause?.code ?? e.message}); is npm start running? (--n8n URL)`);
-	});
-	const text = await res.text();
-	let json;
-	try {
-		json = JSON.parse(text);
-	} catch {
-		json = text;
-	}
-	if (res.status === 404) throw new Error(`n8n answered 404 for ${url}: is the example workflow published? ${text.slice(0, 200)}`);
-	if (res.status >= 400) throw new Error(`n8n answered ${res.status} for ${url}: ${text.slice(0, 500)}`);
-	return json;
+	const { status, json, text } = await requestJson(url, 'POST', body, `cannot reach n8n at ${url}; is npm start running? (--n8n URL)`);
+	if (status === 404) throw new Error(`n8n answered 404 for ${url}: is the example workflow published? ${text.slice(0, 200)}`);
+	if (status >= 400) throw new Error(`n8n answered ${status} for ${url}: ${text.slice(0, 500)}`);
+	return json ?? text;
 }
 
 /** Example 3: a campaign for N customers on a channel, executed (type 13). */
