@@ -12,6 +12,8 @@ export const SIGNATURE_HEADERS = ['optimove-signature-content', 'x-optimove-sign
 const NO_SECRET_NOTE =
 	'No Webhook Signing Secret on the Optimove API credential: this notification was NOT verified. Add the secret to reject forged requests.';
 
+type IncomingBody = ReturnType<IWebhookFunctions['getRequestObject']>;
+
 /** Answers the request ourselves and starts no execution. */
 function reject(ctx: IWebhookFunctions, status: number, message: string): IWebhookResponseData {
 	ctx.getResponseObject().status(status).json({ message });
@@ -32,15 +34,24 @@ function hasValidToken(ctx: IWebhookFunctions): boolean {
 	return sameToken((ctx.getQueryData() as IDataObject).token, scope?.token);
 }
 
-function parseBody(raw: Buffer | undefined): { payload?: IDataObject; error?: string } {
+/**
+ * The JSON object in the body. For `application/json` n8n has already parsed these same bytes (its
+ * parser also drops a byte-order mark and honours a declared charset), so that object is taken
+ * rather than parsing the body a second time on every request.
+ */
+function parseBody(request: IncomingBody, raw: Buffer | undefined): { payload?: IDataObject; error?: string } {
 	if (!raw || raw.length === 0) return { error: 'Empty body: Optimove sends a JSON object' };
-	try {
-		const parsed = JSON.parse(raw.toString('utf8')) as unknown;
-		if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) return { error: 'The body must be a JSON object' };
-		return { payload: parsed as IDataObject };
-	} catch {
-		return { error: 'Malformed JSON body' };
+	let parsed: unknown;
+	if (request.contentType === 'application/json' && request.body !== undefined) parsed = request.body;
+	else {
+		try {
+			parsed = JSON.parse(raw.toString('utf8'));
+		} catch {
+			return { error: 'Malformed JSON body' };
+		}
 	}
+	if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) return { error: 'The body must be a JSON object' };
+	return { payload: parsed as IDataObject };
 }
 
 /**
@@ -49,8 +60,7 @@ function parseBody(raw: Buffer | undefined): { payload?: IDataObject; error?: st
  * the stream unread and the node reads it here, so the signature and JSON checks see the same bytes
  * whatever the content type. A body n8n cannot read (over its size limit, aborted) is refused.
  */
-async function readBody(ctx: IWebhookFunctions): Promise<{ raw?: Buffer; status?: number; error?: string }> {
-	const request = ctx.getRequestObject();
+async function readBody(request: IncomingBody): Promise<{ raw?: Buffer; status?: number; error?: string }> {
 	if (!request.rawBody && typeof request.readRawBody === 'function') {
 		try {
 			await request.readRawBody();
@@ -98,20 +108,21 @@ async function checkSignature(ctx: IWebhookFunctions, raw: Buffer | undefined): 
 export async function handleRequest(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 	if (!hasValidToken(this)) return reject(this, 401, 'Unauthorized: missing or wrong listener token');
 	const source = this.getNodeParameter('source') as string;
-	const body = await readBody(this);
+	const request = this.getRequestObject();
+	const body = await readBody(request);
 	if (body.error) return reject(this, body.status as number, body.error);
 	const raw = body.raw;
 	const now = runtime.now();
 
 	if (source !== 'triggeredConditionalExecution') {
-		const { payload, error } = parseBody(raw);
+		const { payload, error } = parseBody(request, raw);
 		if (!payload) return reject(this, 400, error as string);
 		return { workflowData: [[{ json: normalizeListenerEvent(payload, now) }]], webhookResponse: { received: true } };
 	}
 
 	const signature = await checkSignature(this, raw);
 	if (!signature) return reject(this, 401, 'Unauthorized: missing or invalid signature');
-	const { payload, error } = parseBody(raw);
+	const { payload, error } = parseBody(request, raw);
 	if (!payload) return reject(this, 400, error as string);
 	const maxAgeSeconds = Number((this.getNodeParameter('options', {}) as IDataObject).maxAgeSeconds ?? 0);
 	if (maxAgeSeconds > 0) {

@@ -34,10 +34,16 @@ interface Call {
 	 * must call readRawBody(). 'too large' / 'aborted' make that call fail as n8n's reader does.
 	 */
 	unread?: true | 'too large' | 'aborted';
+	/** Sent as application/json: n8n reads and parses the body before the node runs, as its body parser does. */
+	json?: true;
 }
 
 function requestObject(call: Call) {
 	const bytes = Buffer.isBuffer(call.body) ? call.body : Buffer.from(call.body);
+	if (call.json) {
+		const text = bytes.toString('utf8');
+		return { rawBody: bytes, contentType: 'application/json', body: JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text) as unknown };
+	}
 	if (!call.unread) return { rawBody: bytes };
 	const request: { rawBody?: Buffer; readRawBody: () => Promise<void>; reads: number } = {
 		rawBody: undefined,
@@ -291,6 +297,37 @@ describe('Optimove Trigger webhook: the signing secret is read at most once per 
 		await deliver({ body, params: triggered, headers, credentialId: 'c1' });
 		const other = await deliver({ body, params: triggered, headers, credentialId: 'c2', secret: fakeSecret('other') });
 		expect(other.response.statusCode).toBe(401);
+	});
+});
+
+describe('Optimove Trigger webhook: JSON bodies n8n has parsed (content type application/json)', () => {
+	it('takes the object n8n parsed instead of parsing the same bytes again', async () => {
+		const body = notification();
+		const { item, request } = await deliver({ body, params: triggered, json: true, headers: { 'optimove-signature-content': sign(body) } });
+		expect(item).toMatchObject({ requestUid: 'req-1', userId: 'C42', signatureVerified: true });
+		expect(item?.body).toBe((request as { body: unknown }).body);
+	});
+
+	it('still verifies the raw bytes, not the parsed object', async () => {
+		const body = notification();
+		const reserialised = sign(JSON.stringify(JSON.parse(body), null, 1));
+		const { result, response } = await deliver({ body, params: triggered, json: true, headers: { 'optimove-signature-content': reserialised } });
+		expect(response.statusCode).toBe(401);
+		expect(result).toEqual({ noWebhookResponse: true });
+	});
+
+	it("accepts a body with a byte-order mark, which n8n's parser drops (the signature covers the mark)", async () => {
+		const body = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(notification())]);
+		const { item } = await deliver({ body, params: triggered, json: true, headers: { 'optimove-signature-content': sign(body) } });
+		expect(item).toMatchObject({ requestUid: 'req-1', signatureVerified: true });
+	});
+
+	it.each([
+		['an array', '[1,2]'],
+		['null', 'null'],
+	])('refuses %s with 400 like any body that is not a JSON object', async (_name, body) => {
+		const { response } = await deliver({ body, params: triggered, json: true, headers: { 'optimove-signature-content': sign(body) } });
+		expect(response).toEqual({ statusCode: 400, body: { message: 'The body must be a JSON object' } });
 	});
 });
 
