@@ -24,6 +24,18 @@ export async function startBench({ sandbox: sandboxOptions = {}, n8nEnv = {} } =
 	};
 }
 
+/** CPU time (user + system) a process has used so far, in milliseconds (Linux /proc; 0 when gone). */
+export function cpuMs(pid) {
+	try {
+		const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+		const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+		return ((Number(fields[11]) + Number(fields[12])) * 1000) / USER_HZ; // utime + stime
+	} catch {
+		return 0;
+	}
+}
+const USER_HZ = 100;
+
 /** Peak resident memory (VmHWM) of a process, in MiB. */
 export function peakRssMiB(pid) {
 	const status = readFileSync(`/proc/${pid}/status`, 'utf8');

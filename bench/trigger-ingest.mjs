@@ -31,6 +31,7 @@ import { parseArgs } from 'node:util';
 import { createCredentials, node } from '../test/e2e/lib/fixtures.mjs';
 import { ROOT, N8N_VERSION, startN8n } from '../test/e2e/lib/n8n.mjs';
 import { startSandbox } from '../sandbox/server.mjs';
+import { cpuMs } from './lib.mjs';
 
 const { values: args } = parseArgs({
 	options: {
@@ -239,14 +240,18 @@ async function main() {
 				const order = round % 2 ? ['ours', 'builtin'] : ['builtin', 'ours'];
 				for (const name of order) {
 					const ep = endpoints[name];
+					// Warm-up runs straight into the measurement, so the execution backlog is about the same at
+					// both ends of the window and n8n's CPU in it is the steady-state cost of `result.ok` requests.
 					const warm = WARMUP_MS ? await load(ep.url, { concurrency, ms: WARMUP_MS }) : { ok: 0 };
+					const cpuBefore = cpuMs(n8n.pid);
 					const result = await load(ep.url, { concurrency, ms: DURATION_MS });
+					result.n8nCpuMsPerRequest = r3((cpuMs(n8n.pid) - cpuBefore) / result.ok);
 					ep.accepted += warm.ok + result.ok;
 					const executions = await drain(n8n, ep.workflowId, ep.accepted);
 					const phase = { concurrency, round, endpoint: name, ...result, warmupOk: warm.ok, executionsSoFar: executions.finished, acceptedSoFar: ep.accepted, drainSeconds: executions.seconds };
 					phases.push(phase);
 					console.error(
-						`c=${concurrency} round ${round} ${name.padEnd(7)} ${String(result.rps).padStart(6)} req/s  p50 ${result.p50} ms  p99 ${result.p99} ms  errors ${result.errors}  executions ${executions.finished}/${ep.accepted} (drained in ${executions.seconds} s)`,
+						`c=${concurrency} round ${round} ${name.padEnd(7)} ${String(result.rps).padStart(6)} req/s  n8n CPU ${result.n8nCpuMsPerRequest} ms/req  p50 ${result.p50} ms  p99 ${result.p99} ms  errors ${result.errors}  executions ${executions.finished}/${ep.accepted} (drained in ${executions.seconds} s)`,
 					);
 				}
 			}
@@ -284,6 +289,7 @@ async function main() {
 			const ours = of('ours');
 			const builtin = of('builtin');
 			const ratios = ours.map((o, i) => o.rps / builtin[i].rps);
+			const cpu = (phases) => r3(median(phases.map((p) => p.n8nCpuMsPerRequest)));
 			return {
 				concurrency,
 				ours: { rps: ours.map((p) => p.rps), medianRps: r1(median(ours.map((p) => p.rps))), medianP50: r1(median(ours.map((p) => p.p50))), medianP99: r1(median(ours.map((p) => p.p99))), errors: ours.reduce((s, p) => s + p.errors, 0) },
@@ -292,6 +298,8 @@ async function main() {
 				ratioMedianOfRounds: r3(median(ratios)),
 				ratioOfMedians: r3(median(ours.map((p) => p.rps)) / median(builtin.map((p) => p.rps))),
 				ratioSpread: [r3(Math.min(...ratios)), r3(Math.max(...ratios))],
+				// n8n main-process CPU per request, medians of rounds; built-in / ours > 1 means ours is cheaper.
+				n8nCpuMsPerRequest: { ours: cpu(ours), builtin: cpu(builtin), ratioBuiltinOverOurs: r3(cpu(builtin) / cpu(ours)) },
 			};
 		});
 
@@ -314,14 +322,14 @@ async function main() {
 
 		// Table.
 		const line = (cells, widths) => cells.map((c, i) => String(c).padStart(widths[i])).join('  ');
-		const widths = [4, 6, 8, 9, 8, 8, 7, 12];
+		const widths = [4, 6, 8, 9, 12, 8, 8, 7, 12];
 		console.log(`\nSigned triggered notifications into n8n ${N8N_VERSION} (${os.cpus().length} cores, loopback, ${DURATION_MS / 1000} s per phase after ${WARMUP_MS / 1000} s warm-up)`);
-		console.log(line(['c', 'round', 'endpoint', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'exec/200s'], widths));
-		for (const p of phases) console.log(line([p.concurrency, p.round, p.endpoint, p.rps, p.p50, p.p99, p.errors, `${p.executionsSoFar}/${p.acceptedSoFar}`], widths));
+		console.log(line(['c', 'round', 'endpoint', 'req/s', 'CPU ms/req', 'p50 ms', 'p99 ms', 'errors', 'exec/200s'], widths));
+		for (const p of phases) console.log(line([p.concurrency, p.round, p.endpoint, p.rps, p.n8nCpuMsPerRequest, p.p50, p.p99, p.errors, `${p.executionsSoFar}/${p.acceptedSoFar}`], widths));
 		console.log('');
 		for (const s of summary) {
 			console.log(
-				`c=${s.concurrency}: ours median ${s.ours.medianRps} req/s (p50 ${s.ours.medianP50} ms, p99 ${s.ours.medianP99} ms) | built-in median ${s.builtin.medianRps} req/s (p50 ${s.builtin.medianP50} ms, p99 ${s.builtin.medianP99} ms) | ratio ours/built-in: median of rounds ${s.ratioMedianOfRounds}, per round ${s.ratioPerRound.join(' / ')}, spread ${s.ratioSpread.join('–')}`,
+				`c=${s.concurrency}: ours median ${s.ours.medianRps} req/s (p50 ${s.ours.medianP50} ms, p99 ${s.ours.medianP99} ms) | built-in median ${s.builtin.medianRps} req/s (p50 ${s.builtin.medianP50} ms, p99 ${s.builtin.medianP99} ms) | ratio ours/built-in: median of rounds ${s.ratioMedianOfRounds}, per round ${s.ratioPerRound.join(' / ')}, spread ${s.ratioSpread.join('–')} | n8n CPU per request ours ${s.n8nCpuMsPerRequest.ours} ms, built-in ${s.n8nCpuMsPerRequest.builtin} ms (built-in/ours ${s.n8nCpuMsPerRequest.ratioBuiltinOverOurs})`,
 			);
 		}
 		for (const [name, f] of Object.entries(forged)) console.log(`forged ×${f.sent} → ${name}: ${JSON.stringify(f.byStatus)}, new executions ${f.newExecutions}`);

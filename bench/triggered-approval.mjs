@@ -34,6 +34,7 @@ import { createCredentials, executionError, node, SANDBOX_API_KEY } from '../tes
 import { ensureN8nInstalled, ROOT, N8N_VERSION, startN8n } from '../test/e2e/lib/n8n.mjs';
 import { execFileSync } from 'node:child_process';
 import { startSandbox } from '../sandbox/server.mjs';
+import { cpuMs } from './lib.mjs';
 
 const { values: args } = parseArgs({
 	options: {
@@ -79,25 +80,16 @@ const r1 = (x) => (Number.isFinite(x) ? Math.round(x * 10) / 10 : null);
 const r3 = (x) => (Number.isFinite(x) ? Math.round(x * 1000) / 1000 : null);
 
 // ---------------------------------------------------------------- n8n process CPU (idle detection)
-const TICK = 100; // USER_HZ on Linux
-function cpuTicks(pid) {
-	try {
-		const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-		const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-		return Number(fields[11]) + Number(fields[12]); // utime + stime
-	} catch {
-		return 0;
-	}
-}
+const cpuSeconds = (pid) => cpuMs(pid) / 1000;
 /** Waits until n8n's main process used < 15% of a core in each of 3 consecutive seconds (max `timeoutMs`). */
 async function n8nIdle(pid, timeoutMs = 180_000) {
 	const started = Date.now();
-	let prev = cpuTicks(pid);
+	let prev = cpuSeconds(pid);
 	let quiet = 0;
 	while (Date.now() - started < timeoutMs) {
 		await sleep(1000);
-		const now = cpuTicks(pid);
-		const used = (now - prev) / TICK;
+		const now = cpuSeconds(pid);
+		const used = now - prev;
 		prev = now;
 		quiet = used < 0.15 ? quiet + 1 : 0;
 		if (quiet >= 3) return r1((Date.now() - started) / 1000);
@@ -168,10 +160,10 @@ function builtinWorkflow(sandbox) {
 async function phase(ctx, flow, rate, kind) {
 	const { sandbox, n8n, endpoints } = ctx;
 	// n8n's own background CPU while idle (timers, pruning, the task broker), subtracted below.
-	const baseTicks = cpuTicks(n8n.pid);
+	const baseCpu = cpuSeconds(n8n.pid);
 	await sleep(3000);
-	const baselineCpuPerSecond = (cpuTicks(n8n.pid) - baseTicks) / TICK / 3;
-	const cpuBefore = cpuTicks(n8n.pid);
+	const baselineCpuPerSecond = (cpuSeconds(n8n.pid) - baseCpu) / 3;
+	const cpuBefore = cpuSeconds(n8n.pid);
 	const phaseStarted = performance.now();
 	const fired = await sandbox.fireTriggered({ ratePerSec: rate, durationMs: DURATION_MS, urls: [endpoints[flow].url], mode: 'signed', timeoutMs: DEADLINE_MS });
 	const uids = fired.results.map((r) => r.request_uid);
@@ -189,7 +181,7 @@ async function phase(ctx, flow, rate, kind) {
 	}
 	const idleSeconds = await n8nIdle(n8n.pid);
 	// CPU n8n's main process spent on this phase (its backlog included), minus its idle background rate.
-	const n8nCpuSeconds = Math.max(0, (cpuTicks(n8n.pid) - cpuBefore) / TICK - baselineCpuPerSecond * ((performance.now() - phaseStarted) / 1000));
+	const n8nCpuSeconds = Math.max(0, cpuSeconds(n8n.pid) - cpuBefore - baselineCpuPerSecond * ((performance.now() - phaseStarted) / 1000));
 	const all = recs();
 	const latencies = all.filter((r) => r.approval).map((r) => r.approval.latencyMs).sort((a, b) => a - b);
 	const delivered = all.filter((r) => r.deliveries[0]?.status === 200).length;
