@@ -175,14 +175,18 @@ const FIGURES = {
 		return rows;
 	},
 	'trigger-ingest'(r) {
-		return (r.summary ?? []).map((s) => ({
-			figure: `signed notifications/s into the trigger, ${s.concurrency} connection(s) (rounds ${s.ours.rps.join('/')} vs ${s.builtin.rps.join('/')})`,
-			ours: s.ours.medianRps,
-			reference: s.builtin.medianRps,
-			ratio: s.ratioMedianOfRounds,
-			target: '',
-			met: undefined,
-		}));
+		return (r.summary ?? []).flatMap((s) =>
+			['builtin', 'builtinHeaderAuth']
+				.filter((name) => s[name])
+				.map((name) => ({
+					figure: `signed notifications/s into the trigger vs ${name === 'builtin' ? "n8n's Webhook node" : "n8n's Webhook node with Header Auth"}, ${s.concurrency} connection(s) (rounds ${s.ours.rps.join('/')} vs ${s[name].rps.join('/')})`,
+					ours: s.ours.medianRps,
+					reference: s[name].medianRps,
+					ratio: s[name].ratioMedianOfRounds,
+					target: name === 'builtin' ? '≥ 1' : '',
+					met: name === 'builtin' ? s[name].ratioMedianOfRounds >= 1 : undefined,
+				})),
+		);
 	},
 };
 

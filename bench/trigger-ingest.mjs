@@ -3,7 +3,7 @@
 // Optimove Trigger versus n8n's built-in Webhook node, on the same n8n, in the same run.
 //
 //   npm run build            # if dist/ is older than nodes/ or credentials/
-//   node bench/trigger-ingest.mjs [--duration 15] [--warmup 3] [--rounds 3] [--concurrency 10,1]
+//   node bench/trigger-ingest.mjs [--duration 15] [--warmup 3] [--settle 20] [--rounds 4] [--concurrency 10,1]
 //                                 [--forged 20] [--engine legacy] [--n8n-env KEY=VALUE]...
 //                                 [--out bench/results/trigger-ingest.json]
 //
@@ -18,6 +18,9 @@
 //            the sandbox (…/webhook/<webhookId>/webhook?token=…), verifies the HMAC-SHA256 signature
 //   builtin  n8n-nodes-base.webhook v2, POST /webhook/bench-builtin, responseMode onReceived
 //            (no verification: it accepts forged notifications too)
+//   builtinHeaderAuth  the same Webhook node with Authentication "Header Auth" (a credential holding
+//            a fixed header value): n8n's own way to refuse strangers, and like ours a start node with
+//            a credential, which n8n checks on every execution (credentials-permission-checker)
 // and drives both with the same load generator (keep-alive http.Agent, fixed concurrency, a fresh
 // signed notification per request), alternating the endpoint order per round. Between phases it
 // waits until every accepted request has become a finished execution, so one endpoint's backlog
@@ -37,7 +40,8 @@ const { values: args } = parseArgs({
 	options: {
 		duration: { type: 'string', default: '15' },
 		warmup: { type: 'string', default: '3' },
-		rounds: { type: 'string', default: '3' },
+		settle: { type: 'string', default: '20' },
+		rounds: { type: 'string', default: '4' },
 		concurrency: { type: 'string', default: '10,1' },
 		forged: { type: 'string', default: '20' },
 		engine: { type: 'string' }, // N8N_EXPRESSION_ENGINE for n8n (unset = n8n's default)
@@ -47,6 +51,7 @@ const { values: args } = parseArgs({
 });
 const DURATION_MS = Math.max(1, Number(args.duration)) * 1000;
 const WARMUP_MS = Math.max(0, Number(args.warmup)) * 1000;
+const SETTLE_MS = Math.max(0, Number(args.settle)) * 1000;
 const ROUNDS = Math.min(10, Math.max(1, Number(args.rounds)));
 const CONCURRENCIES = args.concurrency.split(',').map((c) => Math.min(64, Math.max(1, Number(c))));
 const FORGED = Math.min(200, Math.max(0, Number(args.forged)));
@@ -56,6 +61,9 @@ const SECRET = 'sandbox-webhook-secret';
 const TRIGGER = 'n8n-nodes-optimove.optimoveTrigger';
 const OURS_WEBHOOK_ID = 'bench-optimove-trigger';
 const BUILTIN_PATH = 'bench-builtin';
+const BUILTIN_AUTH_PATH = 'bench-builtin-header-auth';
+const AUTH_HEADER = { name: 'x-bench-token', value: randomUUID() };
+const REFERENCES = ['builtin', 'builtinHeaderAuth'];
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const median = (xs) => {
@@ -132,7 +140,7 @@ function post(agent, url, body, headers) {
 
 function signedRequest() {
 	const body = JSON.stringify(notification());
-	return { body, headers: { 'optimove-signature-content': sign(body) } };
+	return { body, headers: { 'optimove-signature-content': sign(body), [AUTH_HEADER.name]: AUTH_HEADER.value } };
 }
 
 /** `concurrency` workers send back to back for `ms`; returns counts and latencies of 200s. */
@@ -218,14 +226,24 @@ async function main() {
 			nodes: [node('Webhook', 'n8n-nodes-base.webhook', { httpMethod: 'POST', path: BUILTIN_PATH, responseMode: 'onReceived', options: {} }, { typeVersion: 2, webhookId: BUILTIN_PATH })],
 			connections: {},
 		});
-		await n8n.publish(oursId);
-		await n8n.publish(builtinId);
+		const headerAuth = { id: await n8n.createCredential({ name: 'bench header auth', type: 'httpHeaderAuth', data: AUTH_HEADER }), name: 'bench header auth', type: 'httpHeaderAuth' };
+		const builtinAuthId = await n8n.createWorkflow({
+			name: 'bench: built-in Webhook with Header Auth',
+			nodes: [node('Webhook', 'n8n-nodes-base.webhook', { httpMethod: 'POST', path: BUILTIN_AUTH_PATH, authentication: 'headerAuth', responseMode: 'onReceived', options: {} }, { typeVersion: 2, webhookId: BUILTIN_AUTH_PATH, credential: headerAuth })],
+			connections: {},
+		});
+		for (const id of [oursId, builtinId, builtinAuthId]) await n8n.publish(id);
 
 		// The URL the trigger registered at "Optimove" (the sandbox), token included.
 		const hooksRes = await fetch(`${sandbox.url}/conditional-execution/v2/triggered/webhooks/`, { headers: { 'X-API-KEY': 'sandbox-api-key' } });
 		const hook = (await hooksRes.json()).find((h) => h.url.includes(`/webhook/${OURS_WEBHOOK_ID}/`));
 		if (!hook) throw new Error('the Optimove Trigger registered no webhook at the sandbox');
-		const endpoints = { ours: { url: hook.url, workflowId: oursId }, builtin: { url: n8n.webhookUrl(BUILTIN_PATH), workflowId: builtinId } };
+		const endpoints = {
+			ours: { url: hook.url, workflowId: oursId },
+			builtin: { url: n8n.webhookUrl(BUILTIN_PATH), workflowId: builtinId },
+			builtinHeaderAuth: { url: n8n.webhookUrl(BUILTIN_AUTH_PATH), workflowId: builtinAuthId },
+		};
+		const names = Object.keys(endpoints);
 		for (const [name, ep] of Object.entries(endpoints)) {
 			const { body, headers } = signedRequest();
 			const res = await post(undefined, ep.url, body, headers);
@@ -233,11 +251,25 @@ async function main() {
 			ep.accepted = 1;
 		}
 		for (const ep of Object.values(endpoints)) await drain(n8n, ep.workflowId, ep.accepted);
+		const unauthenticated = await post(undefined, endpoints.builtinHeaderAuth.url, '{}', {});
+		if (unauthenticated.status === 200) throw new Error('the Header Auth reference accepted a request without its header: it would not be checking anything');
+		// n8n's own CPU per request keeps falling for its first few thousand executions (JIT, SQLite
+		// caches): load both endpoints before measuring, so that the first measured round does not
+		// charge that warm-up to whichever endpoint happens to run first.
+		for (const name of [...names, ...names]) {
+			if (!SETTLE_MS) break;
+			const ep = endpoints[name];
+			ep.accepted += (await load(ep.url, { concurrency: CONCURRENCIES[0], ms: SETTLE_MS / 2 })).ok;
+			await drain(n8n, ep.workflowId, ep.accepted);
+		}
 
 		const phases = [];
 		for (const concurrency of CONCURRENCIES) {
 			for (let round = 1; round <= ROUNDS; round++) {
-				const order = round % 2 ? ['ours', 'builtin'] : ['builtin', 'ours'];
+				// Each round starts with the next endpoint and odd rounds run backwards, so drift over the
+				// run does not favour a fixed position.
+				const rotated = names.map((_, i) => names[(i + round - 1) % names.length]);
+				const order = round % 2 ? rotated : rotated.reverse();
 				for (const name of order) {
 					const ep = endpoints[name];
 					// Warm-up runs straight into the measurement, so the execution backlog is about the same at
@@ -251,7 +283,7 @@ async function main() {
 					const phase = { concurrency, round, endpoint: name, ...result, warmupOk: warm.ok, executionsSoFar: executions.finished, acceptedSoFar: ep.accepted, drainSeconds: executions.seconds };
 					phases.push(phase);
 					console.error(
-						`c=${concurrency} round ${round} ${name.padEnd(7)} ${String(result.rps).padStart(6)} req/s  n8n CPU ${result.n8nCpuMsPerRequest} ms/req  p50 ${result.p50} ms  p99 ${result.p99} ms  errors ${result.errors}  executions ${executions.finished}/${ep.accepted} (drained in ${executions.seconds} s)`,
+						`c=${concurrency} round ${round} ${name.padEnd(17)} ${String(result.rps).padStart(6)} req/s  n8n CPU ${result.n8nCpuMsPerRequest} ms/req  p50 ${result.p50} ms  p99 ${result.p99} ms  errors ${result.errors}  executions ${executions.finished}/${ep.accepted} (drained in ${executions.seconds} s)`,
 					);
 				}
 			}
@@ -265,7 +297,7 @@ async function main() {
 			const byStatus = {};
 			for (let i = 0; i < FORGED; i++) {
 				const body = JSON.stringify(notification());
-				const res = await post(agent, ep.url, body, { 'optimove-signature-content': sign(body, 'not-the-secret') });
+				const res = await post(agent, ep.url, body, { 'optimove-signature-content': sign(body, 'not-the-secret'), [AUTH_HEADER.name]: AUTH_HEADER.value });
 				byStatus[res.status] = (byStatus[res.status] ?? 0) + 1;
 			}
 			agent.destroy();
@@ -284,23 +316,36 @@ async function main() {
 		}
 
 		// Summary per concurrency: medians of rounds, per-round ratios, spread.
+		// Summary per concurrency: medians of rounds, per-round ratios of ours to each reference, spread.
 		const summary = CONCURRENCIES.map((concurrency) => {
 			const of = (name) => phases.filter((p) => p.concurrency === concurrency && p.endpoint === name);
-			const ours = of('ours');
-			const builtin = of('builtin');
-			const ratios = ours.map((o, i) => o.rps / builtin[i].rps);
-			const cpu = (phases) => r3(median(phases.map((p) => p.n8nCpuMsPerRequest)));
-			return {
-				concurrency,
-				ours: { rps: ours.map((p) => p.rps), medianRps: r1(median(ours.map((p) => p.rps))), medianP50: r1(median(ours.map((p) => p.p50))), medianP99: r1(median(ours.map((p) => p.p99))), errors: ours.reduce((s, p) => s + p.errors, 0) },
-				builtin: { rps: builtin.map((p) => p.rps), medianRps: r1(median(builtin.map((p) => p.rps))), medianP50: r1(median(builtin.map((p) => p.p50))), medianP99: r1(median(builtin.map((p) => p.p99))), errors: builtin.reduce((s, p) => s + p.errors, 0) },
-				ratioPerRound: ratios.map(r3),
-				ratioMedianOfRounds: r3(median(ratios)),
-				ratioOfMedians: r3(median(ours.map((p) => p.rps)) / median(builtin.map((p) => p.rps))),
-				ratioSpread: [r3(Math.min(...ratios)), r3(Math.max(...ratios))],
-				// n8n main-process CPU per request, medians of rounds; built-in / ours > 1 means ours is cheaper.
-				n8nCpuMsPerRequest: { ours: cpu(ours), builtin: cpu(builtin), ratioBuiltinOverOurs: r3(cpu(builtin) / cpu(ours)) },
-			};
+			const figures = (name) => ({
+				rps: of(name).map((p) => p.rps),
+				medianRps: r1(median(of(name).map((p) => p.rps))),
+				medianP50: r1(median(of(name).map((p) => p.p50))),
+				medianP99: r1(median(of(name).map((p) => p.p99))),
+				medianN8nCpuMsPerRequest: r3(median(of(name).map((p) => p.n8nCpuMsPerRequest))),
+				errors: of(name).reduce((sum, p) => sum + p.errors, 0),
+			});
+			const ours = figures('ours');
+			const versus = Object.fromEntries(
+				REFERENCES.map((name) => {
+					const ratios = of('ours').map((o, i) => o.rps / of(name)[i].rps);
+					const reference = figures(name);
+					return [
+						name,
+						{
+							...reference,
+							ratioPerRound: ratios.map(r3),
+							ratioMedianOfRounds: r3(median(ratios)),
+							ratioSpread: [r3(Math.min(...ratios)), r3(Math.max(...ratios))],
+							// > 1: ours costs n8n less CPU per request than the reference.
+							cpuRatioReferenceOverOurs: r3(reference.medianN8nCpuMsPerRequest / ours.medianN8nCpuMsPerRequest),
+						},
+					];
+				}),
+			);
+			return { concurrency, ours, ...versus };
 		});
 
 		const result = {
@@ -310,7 +355,7 @@ async function main() {
 			expressionEngine: args.engine ?? 'n8n default (isolated in 2.x)',
 			n8nEnv: env,
 			machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, loadGeneratorNode: process.version, platform: `${os.platform()} ${os.release()}` },
-			settings: { durationSeconds: DURATION_MS / 1000, warmupSeconds: WARMUP_MS / 1000, rounds: ROUNDS, concurrency: CONCURRENCIES, bodyBytes: Buffer.byteLength(JSON.stringify(notification())) },
+			settings: { durationSeconds: DURATION_MS / 1000, warmupSeconds: WARMUP_MS / 1000, settleSecondsPerEndpoint: SETTLE_MS / 1000, rounds: ROUNDS, concurrency: CONCURRENCIES, bodyBytes: Buffer.byteLength(JSON.stringify(notification())) },
 			summary,
 			phases,
 			executions,
@@ -322,15 +367,19 @@ async function main() {
 
 		// Table.
 		const line = (cells, widths) => cells.map((c, i) => String(c).padStart(widths[i])).join('  ');
-		const widths = [4, 6, 8, 9, 12, 8, 8, 7, 12];
+		const widths = [4, 6, 17, 9, 12, 8, 8, 7, 12];
 		console.log(`\nSigned triggered notifications into n8n ${N8N_VERSION} (${os.cpus().length} cores, loopback, ${DURATION_MS / 1000} s per phase after ${WARMUP_MS / 1000} s warm-up)`);
 		console.log(line(['c', 'round', 'endpoint', 'req/s', 'CPU ms/req', 'p50 ms', 'p99 ms', 'errors', 'exec/200s'], widths));
 		for (const p of phases) console.log(line([p.concurrency, p.round, p.endpoint, p.rps, p.n8nCpuMsPerRequest, p.p50, p.p99, p.errors, `${p.executionsSoFar}/${p.acceptedSoFar}`], widths));
 		console.log('');
 		for (const s of summary) {
-			console.log(
-				`c=${s.concurrency}: ours median ${s.ours.medianRps} req/s (p50 ${s.ours.medianP50} ms, p99 ${s.ours.medianP99} ms) | built-in median ${s.builtin.medianRps} req/s (p50 ${s.builtin.medianP50} ms, p99 ${s.builtin.medianP99} ms) | ratio ours/built-in: median of rounds ${s.ratioMedianOfRounds}, per round ${s.ratioPerRound.join(' / ')}, spread ${s.ratioSpread.join('–')} | n8n CPU per request ours ${s.n8nCpuMsPerRequest.ours} ms, built-in ${s.n8nCpuMsPerRequest.builtin} ms (built-in/ours ${s.n8nCpuMsPerRequest.ratioBuiltinOverOurs})`,
-			);
+			console.log(`c=${s.concurrency}: ours median ${s.ours.medianRps} req/s (p50 ${s.ours.medianP50} ms, p99 ${s.ours.medianP99} ms, n8n CPU ${s.ours.medianN8nCpuMsPerRequest} ms/req)`);
+			for (const name of REFERENCES) {
+				const ref = s[name];
+				console.log(
+					`  vs ${name}: ${ref.medianRps} req/s (p50 ${ref.medianP50} ms, p99 ${ref.medianP99} ms, n8n CPU ${ref.medianN8nCpuMsPerRequest} ms/req) | ratio ours/${name}: median of rounds ${ref.ratioMedianOfRounds}, per round ${ref.ratioPerRound.join(' / ')}, spread ${ref.ratioSpread.join('–')} | CPU ${name}/ours ${ref.cpuRatioReferenceOverOurs}`,
+				);
+			}
 		}
 		for (const [name, f] of Object.entries(forged)) console.log(`forged ×${f.sent} → ${name}: ${JSON.stringify(f.byStatus)}, new executions ${f.newExecutions}`);
 		for (const [name, e] of Object.entries(executions)) console.log(`accepted work ${name}: ${e.accepted200} answered 200, ${e.executions} executions (${e.finished} finished, ${e.failed} failed)`);
