@@ -3,7 +3,7 @@
 // Optimove Trigger versus n8n's built-in Webhook node, on the same n8n, in the same run.
 //
 //   npm run build            # if dist/ is older than nodes/ or credentials/
-//   node bench/trigger-ingest.mjs [--duration 15] [--warmup 3] [--settle 20] [--rounds 4] [--concurrency 10,1]
+//   node bench/trigger-ingest.mjs [--duration 6] [--warmup 2] [--settle 20] [--rounds 10] [--concurrency 10,1]
 //                                 [--forged 20] [--engine legacy] [--n8n-env KEY=VALUE]...
 //                                 [--out bench/results/trigger-ingest.json]
 //
@@ -38,10 +38,10 @@ import { cpuMs } from './lib.mjs';
 
 const { values: args } = parseArgs({
 	options: {
-		duration: { type: 'string', default: '15' },
-		warmup: { type: 'string', default: '3' },
+		duration: { type: 'string', default: '6' },
+		warmup: { type: 'string', default: '2' },
 		settle: { type: 'string', default: '20' },
-		rounds: { type: 'string', default: '4' },
+		rounds: { type: 'string', default: '10' },
 		concurrency: { type: 'string', default: '10,1' },
 		forged: { type: 'string', default: '20' },
 		engine: { type: 'string' }, // N8N_EXPRESSION_ENGINE for n8n (unset = n8n's default)
@@ -52,7 +52,7 @@ const { values: args } = parseArgs({
 const DURATION_MS = Math.max(1, Number(args.duration)) * 1000;
 const WARMUP_MS = Math.max(0, Number(args.warmup)) * 1000;
 const SETTLE_MS = Math.max(0, Number(args.settle)) * 1000;
-const ROUNDS = Math.min(10, Math.max(1, Number(args.rounds)));
+const ROUNDS = Math.min(30, Math.max(1, Number(args.rounds)));
 const CONCURRENCIES = args.concurrency.split(',').map((c) => Math.min(64, Math.max(1, Number(c))));
 const FORGED = Math.min(200, Math.max(0, Number(args.forged)));
 const REQUEST_TIMEOUT_MS = 30_000;
@@ -321,6 +321,9 @@ async function main() {
 			const of = (name) => phases.filter((p) => p.concurrency === concurrency && p.endpoint === name);
 			const figures = (name) => ({
 				rps: of(name).map((p) => p.rps),
+				// Over all rounds: requests answered per second of measurement, and n8n CPU per request.
+				totalRps: r1(of(name).reduce((sum, p) => sum + p.ok, 0) / of(name).reduce((sum, p) => sum + p.seconds, 0)),
+				totalN8nCpuMsPerRequest: r3(of(name).reduce((sum, p) => sum + p.n8nCpuMsPerRequest * p.ok, 0) / of(name).reduce((sum, p) => sum + p.ok, 0)),
 				medianRps: r1(median(of(name).map((p) => p.rps))),
 				medianP50: r1(median(of(name).map((p) => p.p50))),
 				medianP99: r1(median(of(name).map((p) => p.p99))),
@@ -339,6 +342,8 @@ async function main() {
 							ratioPerRound: ratios.map(r3),
 							ratioMedianOfRounds: r3(median(ratios)),
 							ratioSpread: [r3(Math.min(...ratios)), r3(Math.max(...ratios))],
+							ratioOfTotals: r3(ours.totalRps / reference.totalRps),
+							cpuRatioOfTotals: r3(reference.totalN8nCpuMsPerRequest / ours.totalN8nCpuMsPerRequest),
 							// > 1: ours costs n8n less CPU per request than the reference.
 							cpuRatioReferenceOverOurs: r3(reference.medianN8nCpuMsPerRequest / ours.medianN8nCpuMsPerRequest),
 						},
@@ -373,11 +378,11 @@ async function main() {
 		for (const p of phases) console.log(line([p.concurrency, p.round, p.endpoint, p.rps, p.n8nCpuMsPerRequest, p.p50, p.p99, p.errors, `${p.executionsSoFar}/${p.acceptedSoFar}`], widths));
 		console.log('');
 		for (const s of summary) {
-			console.log(`c=${s.concurrency}: ours median ${s.ours.medianRps} req/s (p50 ${s.ours.medianP50} ms, p99 ${s.ours.medianP99} ms, n8n CPU ${s.ours.medianN8nCpuMsPerRequest} ms/req)`);
+			console.log(`c=${s.concurrency}: ours ${s.ours.totalRps} req/s over all rounds (median ${s.ours.medianRps}; p50 ${s.ours.medianP50} ms, p99 ${s.ours.medianP99} ms), n8n CPU ${s.ours.totalN8nCpuMsPerRequest} ms/req`);
 			for (const name of REFERENCES) {
 				const ref = s[name];
 				console.log(
-					`  vs ${name}: ${ref.medianRps} req/s (p50 ${ref.medianP50} ms, p99 ${ref.medianP99} ms, n8n CPU ${ref.medianN8nCpuMsPerRequest} ms/req) | ratio ours/${name}: median of rounds ${ref.ratioMedianOfRounds}, per round ${ref.ratioPerRound.join(' / ')}, spread ${ref.ratioSpread.join('–')} | CPU ${name}/ours ${ref.cpuRatioReferenceOverOurs}`,
+					`  vs ${name}: ${ref.totalRps} req/s (median ${ref.medianRps}; p50 ${ref.medianP50} ms, p99 ${ref.medianP99} ms), n8n CPU ${ref.totalN8nCpuMsPerRequest} ms/req | ours/${name}: ${ref.ratioOfTotals} over all rounds (median of rounds ${ref.ratioMedianOfRounds}, spread ${ref.ratioSpread.join('–')}) | CPU ${name}/ours ${ref.cpuRatioOfTotals}`,
 				);
 			}
 		}
