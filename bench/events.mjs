@@ -36,7 +36,7 @@ import { parseArgs } from 'node:util';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { chain, node, webhookNode } from '../test/e2e/lib/fixtures.mjs';
 import { ensureN8nInstalled } from '../test/e2e/lib/n8n.mjs';
-import { startBench, table, writeResult } from './lib.mjs';
+import { median, startBench, table, writeResult } from './lib.mjs';
 
 const OPTIMOVE = 'n8n-nodes-optimove.optimove';
 /** The node's requests in flight (nodes/Optimove/actions/event/send.ts). */
@@ -271,12 +271,6 @@ function workflow(name, eventNode, credential) {
 	nodes.push(node('Limit', 'n8n-nodes-base.limit', { maxItems: 1 }));
 	names.push('Limit');
 	return { name, nodes, connections: chain(...names) };
-}
-
-function median(values) {
-	const sorted = [...values].sort((a, b) => a - b);
-	const mid = Math.floor(sorted.length / 2);
-	return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
 function round2(x) {

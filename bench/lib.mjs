@@ -24,6 +24,23 @@ export async function startBench({ sandbox: sandboxOptions = {}, n8nEnv = {} } =
 	};
 }
 
+export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Median of numbers (NaN for none). */
+export function median(values) {
+	if (!values.length) return NaN;
+	const sorted = [...values].sort((a, b) => a - b);
+	const mid = sorted.length >> 1;
+	return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/** Nearest-rank quantile of an ascending array (NaN for none): p99 of 100 values is the 99th. */
+export const quantile = (sorted, q) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] : NaN);
+
+/** Rounded to 1 or 3 decimals for results; null when not a finite number. */
+export const r1 = (x) => (Number.isFinite(x) ? Math.round(x * 10) / 10 : null);
+export const r3 = (x) => (Number.isFinite(x) ? Math.round(x * 1000) / 1000 : null);
+
 /** CPU time (user + system) a process has used so far, in milliseconds (Linux /proc; 0 when gone). */
 export function cpuMs(pid) {
 	try {

@@ -34,7 +34,7 @@ import { parseArgs } from 'node:util';
 import { createCredentials, node } from '../test/e2e/lib/fixtures.mjs';
 import { ROOT, N8N_VERSION, startN8n } from '../test/e2e/lib/n8n.mjs';
 import { startSandbox } from '../sandbox/server.mjs';
-import { cpuMs } from './lib.mjs';
+import { cpuMs, median, quantile, r1, r3, sleep } from './lib.mjs';
 
 const { values: args } = parseArgs({
 	options: {
@@ -64,17 +64,6 @@ const BUILTIN_PATH = 'bench-builtin';
 const BUILTIN_AUTH_PATH = 'bench-builtin-header-auth';
 const AUTH_HEADER = { name: 'x-bench-token', value: randomUUID() };
 const REFERENCES = ['builtin', 'builtinHeaderAuth'];
-
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-const median = (xs) => {
-	if (!xs.length) return NaN;
-	const s = [...xs].sort((a, b) => a - b);
-	const m = s.length >> 1;
-	return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
-const quantile = (sorted, q) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] : NaN);
-const r1 = (x) => (Number.isFinite(x) ? Math.round(x * 10) / 10 : null);
-const r3 = (x) => (Number.isFinite(x) ? Math.round(x * 1000) / 1000 : null);
 
 // ---------------------------------------------------------------- payloads (optimove-api.md §4)
 let seq = 0;

@@ -34,7 +34,7 @@ import { createCredentials, executionError, node, SANDBOX_API_KEY } from '../tes
 import { ensureN8nInstalled, ROOT, N8N_VERSION, startN8n } from '../test/e2e/lib/n8n.mjs';
 import { execFileSync } from 'node:child_process';
 import { startSandbox } from '../sandbox/server.mjs';
-import { cpuMs } from './lib.mjs';
+import { cpuMs, median, quantile, r1, r3, sleep } from './lib.mjs';
 
 const { values: args } = parseArgs({
 	options: {
@@ -67,17 +67,6 @@ const FLOWS = args.flows.split(',');
 const SECRET = 'sandbox-webhook-secret';
 const OURS_ID = 'bench-ta-ours';
 const BUILTIN_PATH = 'bench-ta-builtin';
-
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-const median = (xs) => {
-	if (!xs.length) return null;
-	const s = [...xs].sort((a, b) => a - b);
-	const m = s.length >> 1;
-	return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
-const quantile = (sorted, q) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] : null);
-const r1 = (x) => (Number.isFinite(x) ? Math.round(x * 10) / 10 : null);
-const r3 = (x) => (Number.isFinite(x) ? Math.round(x * 1000) / 1000 : null);
 
 // ---------------------------------------------------------------- n8n process CPU (idle detection)
 const cpuSeconds = (pid) => cpuMs(pid) / 1000;
