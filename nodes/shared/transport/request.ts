@@ -81,17 +81,13 @@ async function readCredential(ctx: OptimoveContext, type: string): Promise<ReadC
 }
 
 function cachedCredential(ctx: OptimoveContext, type: string): Promise<ReadCredential> {
-	let byType = credentialCache.get(ctx);
-	if (!byType) {
-		byType = new Map();
-		credentialCache.set(ctx, byType);
-	}
+	const byType = credentialCache.get(ctx) ?? new Map<string, Promise<ReadCredential>>();
+	credentialCache.set(ctx, byType);
 	let credential = byType.get(type);
 	if (!credential) {
-		const read = readCredential(ctx, type);
-		read.catch(() => byType?.delete(type));
-		byType.set(type, read);
-		credential = read;
+		credential = readCredential(ctx, type);
+		credential.catch(() => byType.delete(type)); // a failed read is tried again next time
+		byType.set(type, credential);
 	}
 	return credential;
 }
@@ -109,7 +105,6 @@ async function connect(ctx: OptimoveContext, request: OptimoveRequest, group: Ap
 	const credential = await cachedCredential(ctx, CREDENTIAL_BY_GROUP[group]);
 	const credentials = credential.data;
 	const secretOf = (name: string) => (typeof credentials[name] === 'string' ? (credentials[name] as string) : '');
-	const read = { credential };
 	if (group === 'events') {
 		const token = secretOf('eventsToken');
 		const rateLimit = request.rateLimit;
@@ -118,7 +113,7 @@ async function connect(ctx: OptimoveContext, request: OptimoveRequest, group: Ap
 			: rateLimit.countFrom === 'answer'
 				? completionLimiterFor(`events:${rateLimit.key}`, token, rateLimit.rate)
 				: limiterFor(`events:${rateLimit.key}`, token, rateLimit.rate);
-		return { baseUrl: trimSlash(secretOf('endpointUrl')), secrets: [token], limiter, ...read };
+		return { baseUrl: trimSlash(secretOf('endpointUrl')), secrets: [token], limiter, credential };
 	}
 	const apiKey = secretOf('apiKey');
 	const secrets = [apiKey, secretOf('webhookSecret')];
@@ -130,7 +125,7 @@ async function connect(ctx: OptimoveContext, request: OptimoveRequest, group: Ap
 				itemIndex: request.itemIndex,
 			});
 		}
-		return { baseUrl, secrets, limiter: limiterFor('promotions', apiKey, { limit: 50, windowMs: 10_000 + WINDOW_SAFETY_MS }), ...read };
+		return { baseUrl, secrets, limiter: limiterFor('promotions', apiKey, { limit: 50, windowMs: 10_000 + WINDOW_SAFETY_MS }), credential };
 	}
 	let limiter: Limiter | undefined;
 	if (group === 'rest') {
@@ -140,7 +135,7 @@ async function connect(ctx: OptimoveContext, request: OptimoveRequest, group: Ap
 		const perSecond = Number(credentials.realtimeRateLimit) || 0;
 		limiter = perSecond > 0 ? limiterFor('realtime', apiKey, { limit: perSecond, windowMs: 1000 }) : undefined;
 	}
-	return { baseUrl: trimSlash(secretOf('baseUrl')), secrets, limiter, ...read };
+	return { baseUrl: trimSlash(secretOf('baseUrl')), secrets, limiter, credential };
 }
 
 function buildPath(path: string, params: Record<string, string | number> = {}): string {
