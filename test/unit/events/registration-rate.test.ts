@@ -25,38 +25,43 @@ interface Call {
 	events: number;
 }
 
-/** Registrations through Send OOTB Event against a server that counts 50 arrivals per 10 s. */
-async function register(n: number, latency: (call: number) => { arrive: number; answer: number }) {
-	const items: INodeExecutionData[] = Array.from({ length: n }, (_, k) => ({ json: { customer: `R${k}`, ootb_email: `r${k}@example.test` } }));
-	const params: Record<string, unknown> = { event: 'ootb_registration', parametersFrom: 'item', customerField: 'customer', visitorField: 'visitor', timeField: 'timestamp' };
-	const server = new ServerWindow(50, 10_000);
-	const calls: Call[] = [];
-	let inFlight = 0;
-	let maxInFlight = 0;
-	const ctx = {
+type HttpHelper = (type: string, request: IHttpRequestOptions) => Promise<unknown>;
+
+/** A node run of Send OOTB Event over `items`, fields read from each item, HTTP through `http`. */
+function sendOotbContext(items: INodeExecutionData[], event: string, http: HttpHelper) {
+	const params: Record<string, unknown> = { event, parametersFrom: 'item', customerField: 'customer', visitorField: 'visitor', timeField: 'timestamp' };
+	return {
 		getNode: () => TEST_NODE,
 		getCredentials: async () => ({ ...CREDENTIALS }),
 		getInputData: () => items,
 		getNodeParameter: (name: string, _i: number, fallback?: unknown) => params[name] ?? fallback,
 		continueOnFail: () => false,
-		helpers: {
-			httpRequestWithAuthentication: async (_type: string, request: IHttpRequestOptions) => {
-				maxInFlight = Math.max(maxInFlight, ++inFlight);
-				const start = runtime.now();
-				const { arrive, answer } = latency(calls.length);
-				await runtime.sleep(arrive);
-				const arrival = runtime.now();
-				const ok = server.hit(arrival);
-				await runtime.sleep(answer);
-				inFlight--;
-				const events = (request.body as unknown[]).length;
-				calls.push({ start, arrival, end: runtime.now(), status: ok ? 200 : 429, events });
-				return ok
-					? { statusCode: 200, body: { status: 'success', message: `${events} event(s) received` }, headers: {} }
-					: { statusCode: 429, body: RATE_LIMIT_BODY, headers: {} };
-			},
-		},
+		helpers: { httpRequestWithAuthentication: http },
 	};
+}
+
+/** Registrations through Send OOTB Event against a server that counts 50 arrivals per 10 s. */
+async function register(n: number, latency: (call: number) => { arrive: number; answer: number }) {
+	const items: INodeExecutionData[] = Array.from({ length: n }, (_, k) => ({ json: { customer: `R${k}`, ootb_email: `r${k}@example.test` } }));
+	const server = new ServerWindow(50, 10_000);
+	const calls: Call[] = [];
+	let inFlight = 0;
+	let maxInFlight = 0;
+	const ctx = sendOotbContext(items, 'ootb_registration', async (_type, request) => {
+		maxInFlight = Math.max(maxInFlight, ++inFlight);
+		const start = runtime.now();
+		const { arrive, answer } = latency(calls.length);
+		await runtime.sleep(arrive);
+		const arrival = runtime.now();
+		const ok = server.hit(arrival);
+		await runtime.sleep(answer);
+		inFlight--;
+		const events = (request.body as unknown[]).length;
+		calls.push({ start, arrival, end: runtime.now(), status: ok ? 200 : 429, events });
+		return ok
+			? { statusCode: 200, body: { status: 'success', message: `${events} event(s) received` }, headers: {} }
+			: { statusCode: 429, body: RATE_LIMIT_BODY, headers: {} };
+	});
 	const output = await clock.run(RESOURCES.event.operations.sendOotbEvent.execute.call(ctx as never, items));
 	return { output, calls, server, seconds: (clock.state.now - T0) / 1000, maxInFlight };
 }
@@ -87,22 +92,12 @@ describe('registration events at 50 requests / 10 s (counted by the server at ar
 
 	it('other events are not paced: 1 000 deposits go out without waiting', async () => {
 		const items: INodeExecutionData[] = Array.from({ length: 1000 }, (_, k) => ({ json: { customer: `C${k}`, ootb_transaction_id: `t${k}`, timestamp: 1716805800 } }));
-		const params: Record<string, unknown> = { event: 'ootb_deposit', parametersFrom: 'item', customerField: 'customer', visitorField: 'visitor', timeField: 'timestamp' };
 		let calls = 0;
-		const ctx = {
-			getNode: () => TEST_NODE,
-			getCredentials: async () => ({ ...CREDENTIALS }),
-			getInputData: () => items,
-			getNodeParameter: (name: string, _i: number, fallback?: unknown) => params[name] ?? fallback,
-			continueOnFail: () => false,
-			helpers: {
-				httpRequestWithAuthentication: async () => {
-					calls++;
-					await runtime.sleep(5);
-					return { statusCode: 200, body: { status: 'success', message: 'ok' }, headers: {} };
-				},
-			},
-		};
+		const ctx = sendOotbContext(items, 'ootb_deposit', async () => {
+			calls++;
+			await runtime.sleep(5);
+			return { statusCode: 200, body: { status: 'success', message: 'ok' }, headers: {} };
+		});
 		await clock.run(RESOURCES.event.operations.sendOotbEvent.execute.call(ctx as never, items));
 		expect(calls).toBe(100);
 		expect(clock.state.now - T0).toBe(Math.ceil(100 / REQUESTS_IN_FLIGHT) * 5);
