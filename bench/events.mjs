@@ -36,7 +36,7 @@ import { parseArgs } from 'node:util';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { chain, node, webhookNode } from '../test/e2e/lib/fixtures.mjs';
 import { ensureN8nInstalled } from '../test/e2e/lib/n8n.mjs';
-import { median, startBench, table, writeResult } from './lib.mjs';
+import { median, n8nEnvFrom, startBench, table, writeResult } from './lib.mjs';
 
 const OPTIMOVE = 'n8n-nodes-optimove.optimove';
 /** The node's requests in flight (nodes/Optimove/actions/event/send.ts). */
@@ -311,7 +311,7 @@ async function main() {
 	const EXPRESSIONS = Number(args.expressions);
 	const REGISTRATIONS = Number(args.registrations);
 	const ROUNDS = Math.max(1, Number(args.rounds));
-	const extraEnv = Object.fromEntries(args['n8n-env'].map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]));
+	const extraEnv = n8nEnvFrom({ pairs: args['n8n-env'] });
 
 	const bench = await startBench({ n8nEnv: { EXECUTIONS_DATA_SAVE_ON_SUCCESS: 'none', N8N_PAYLOAD_SIZE_MAX: '512', ...extraEnv } });
 	const { sandbox, n8n } = bench;

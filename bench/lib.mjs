@@ -24,6 +24,18 @@ export async function startBench({ sandbox: sandboxOptions = {}, n8nEnv = {} } =
 	};
 }
 
+/** n8n's environment from `--engine` and repeatable `--n8n-env KEY=VALUE` options. */
+export function n8nEnvFrom({ engine, pairs = [] }) {
+	const env = {};
+	if (engine) env.N8N_EXPRESSION_ENGINE = engine;
+	for (const pair of pairs) {
+		const cut = pair.indexOf('=');
+		if (cut < 1) throw new Error(`--n8n-env takes KEY=VALUE, got "${pair}"`);
+		env[pair.slice(0, cut)] = pair.slice(cut + 1);
+	}
+	return env;
+}
+
 export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Median of numbers (NaN for none). */

@@ -13,7 +13,7 @@
 // when an expression is evaluated, which removes that difference.
 //
 // Starts one real n8n (test/e2e/lib/n8n.mjs) and the Optimove sandbox, both on 127.0.0.1 and free
-// ports, publishes two single-node workflows:
+// ports, publishes three single-node workflows:
 //   ours     Optimove Trigger, source "triggered conditional execution" → the URL it registered at
 //            the sandbox (…/webhook/<webhookId>/webhook?token=…), verifies the HMAC-SHA256 signature
 //   builtin  n8n-nodes-base.webhook v2, POST /webhook/bench-builtin, responseMode onReceived
@@ -21,10 +21,10 @@
 //   builtinHeaderAuth  the same Webhook node with Authentication "Header Auth" (a credential holding
 //            a fixed header value): n8n's own way to refuse strangers, and like ours a start node with
 //            a credential, which n8n checks on every execution (credentials-permission-checker)
-// and drives both with the same load generator (keep-alive http.Agent, fixed concurrency, a fresh
-// signed notification per request), alternating the endpoint order per round. Between phases it
+// and drives all three with the same load generator (keep-alive http.Agent, fixed concurrency, a
+// fresh signed notification per request), rotating the endpoint order per round. Between phases it
 // waits until every accepted request has become a finished execution, so one endpoint's backlog
-// never runs during the other's measurement. Then it sends forged notifications to both.
+// never runs during another's measurement. Then it sends forged notifications to each.
 import { createHmac, randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
@@ -34,7 +34,7 @@ import { parseArgs } from 'node:util';
 import { createCredentials, node } from '../test/e2e/lib/fixtures.mjs';
 import { ROOT, N8N_VERSION, startN8n } from '../test/e2e/lib/n8n.mjs';
 import { startSandbox } from '../sandbox/server.mjs';
-import { cpuMs, median, quantile, r1, r3, sleep } from './lib.mjs';
+import { cpuMs, median, n8nEnvFrom, quantile, r1, r3, sleep } from './lib.mjs';
 
 const { values: args } = parseArgs({
 	options: {
@@ -192,13 +192,7 @@ async function drain(n8n, workflowId, expected) {
 async function main() {
 	const startedAt = new Date();
 	const sandbox = await startSandbox({ port: 0, log: false });
-	const env = {};
-	if (args.engine) env.N8N_EXPRESSION_ENGINE = args.engine;
-	for (const pair of args['n8n-env']) {
-		const cut = pair.indexOf('=');
-		if (cut < 1) throw new Error(`--n8n-env takes KEY=VALUE, got "${pair}"`);
-		env[pair.slice(0, cut)] = pair.slice(cut + 1);
-	}
+	const env = n8nEnvFrom({ engine: args.engine, pairs: args['n8n-env'] });
 	let n8n;
 	try {
 		n8n = await startN8n({ quiet: true, env });

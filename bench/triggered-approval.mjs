@@ -34,7 +34,7 @@ import { createCredentials, executionError, node, SANDBOX_API_KEY } from '../tes
 import { ensureN8nInstalled, ROOT, N8N_VERSION, startN8n } from '../test/e2e/lib/n8n.mjs';
 import { execFileSync } from 'node:child_process';
 import { startSandbox } from '../sandbox/server.mjs';
-import { cpuMs, median, quantile, r1, r3, sleep } from './lib.mjs';
+import { cpuMs, median, n8nEnvFrom, quantile, r1, r3, sleep } from './lib.mjs';
 
 const { values: args } = parseArgs({
 	options: {
@@ -277,13 +277,7 @@ async function countExecutions(n8n, workflowId) {
 
 async function main() {
 	const startedAt = new Date();
-	const env = {};
-	if (args.engine) env.N8N_EXPRESSION_ENGINE = args.engine;
-	for (const pair of args['n8n-env']) {
-		const cut = pair.indexOf('=');
-		if (cut < 1) throw new Error(`--n8n-env takes KEY=VALUE, got "${pair}"`);
-		env[pair.slice(0, cut)] = pair.slice(cut + 1);
-	}
+	const env = n8nEnvFrom({ engine: args.engine, pairs: args['n8n-env'] });
 	const savesSuccess = !/^none$/i.test(env.EXECUTIONS_DATA_SAVE_ON_SUCCESS ?? env.N8N_EXECUTIONS_DATA_SAVE_ON_SUCCESS ?? 'all');
 	const sandbox = await startSandbox({ port: 0, log: false, timeoutMs: DEADLINE_MS });
 	let n8n;
