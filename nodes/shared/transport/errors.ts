@@ -1,8 +1,11 @@
 import { NodeApiError } from 'n8n-workflow';
 import type { INode, JsonObject } from 'n8n-workflow';
+import type { ApiGroup } from './routes';
 
 export interface FailureDetails {
 	routeName: string;
+	/** The API group of the route: says which credential and field a hint must name. */
+	group: ApiGroup;
 	status?: number;
 	body?: unknown;
 	networkCode?: string;
@@ -34,13 +37,60 @@ export function redact(text: string, secrets: string[]): string {
 	return out;
 }
 
+/** What a user checks when a request of a group fails: the credential and the fields that group uses. */
+interface GroupCredential {
+	credential: string;
+	/** The field that authenticates the request. */
+	secretField: string;
+	/** The field that names the host. */
+	urlField: string;
+	/** What a 401 most often means for this group. */
+	unauthorized: string;
+	/** What to do about a 429 that outlasted the retries. */
+	rateSetting: string;
+}
+
+const GROUP_CREDENTIALS: Record<ApiGroup, GroupCredential> = {
+	rest: {
+		credential: 'Optimove API',
+		secretField: 'API Key',
+		urlField: 'Base URL',
+		unauthorized: 'it may be mistyped, revoked, or for another tenant',
+		rateSetting: 'lower "REST Requests per 10 Seconds" on the Optimove API credential, or spread the work over time',
+	},
+	realtime: {
+		credential: 'Optimove API',
+		secretField: 'API Key',
+		urlField: 'Base URL',
+		unauthorized: 'it may be mistyped, revoked, or for another tenant',
+		rateSetting: 'set "Real-Time Requests per Second" on the Optimove API credential, or spread the work over time',
+	},
+	promotions: {
+		credential: 'Optimove API',
+		secretField: 'API Key',
+		urlField: 'Promotions Base URL',
+		unauthorized: 'it may be mistyped, revoked, for another tenant, or not enabled for Promotions',
+		rateSetting: 'spread the work over time',
+	},
+	events: {
+		credential: 'Optimove Events API',
+		secretField: 'Events Token',
+		urlField: 'Events Endpoint URL',
+		unauthorized:
+			'every request is signed with it, so a mistyped or rotated token fails the signature check; also check that the Tenant ID belongs to the same tenant',
+		rateSetting: 'spread the events over time',
+	},
+};
+
 function hintFor(details: FailureDetails): { message: string; hint: string } {
 	const { status, networkCode, attempts, routeName, host } = details;
+	const group = GROUP_CREDENTIALS[details.group];
+	const field = (name: string) => `"${name}" on the ${group.credential} credential`;
 	if (networkCode) {
 		const hostHint =
 			networkCode === 'ENOTFOUND' || networkCode === 'EAI_AGAIN'
-				? `The host ${host} does not resolve: check the Base URL on the credential.`
-				: `Check the Base URL on the credential (${host}) and that this n8n can reach it.`;
+				? `The host ${host} does not resolve: check the ${field(group.urlField)}.`
+				: `Check the ${field(group.urlField)} (${host}) and that this n8n can reach it.`;
 		return {
 			message: `Could not reach Optimove (${networkCode}) after ${attempts} attempt(s)`,
 			hint: hostHint,
@@ -49,23 +99,31 @@ function hintFor(details: FailureDetails): { message: string; hint: string } {
 	switch (status) {
 		case 401:
 			return {
-				message: 'Optimove rejected the API key (401)',
-				hint: 'Check the API key on the Optimove API credential: it may be mistyped, revoked, or for another tenant.',
+				message: `Optimove rejected the ${group.secretField} (401)`,
+				hint: `Check the ${field(group.secretField)}: ${group.unauthorized}.`,
 			};
 		case 403:
-			return {
-				message: `The API key lacks permission for ${routeName} (403)`,
-				hint: 'Integrations (3rd-party) keys reach only listeners, campaign details, channel templates and metrics. Use an admin API key for this operation.',
-			};
+			return details.group === 'events'
+				? {
+						message: `The Events Token is not allowed to send events to this endpoint (403)`,
+						hint: `Check the ${field(group.secretField)}, its Tenant ID and Events Endpoint URL: all three come from Optimove for one tenant.`,
+					}
+				: {
+						message: `The ${group.secretField} lacks permission for ${routeName} (403)`,
+						hint: `Integrations (3rd-party) keys reach only listeners, campaign details, channel templates and metrics. Use an admin API key on the ${group.credential} credential for this operation.`,
+					};
 		case 404:
 			return {
 				message: `Optimove answered 404 for ${routeName}`,
-				hint: 'Check the IDs you passed, and the Base URL (some tenants need the /current prefix).',
+				hint:
+					details.group === 'rest' || details.group === 'realtime'
+						? `Check the IDs you passed, and the ${field(group.urlField)} (some tenants need the /current prefix).`
+						: `Check the IDs you passed, and the ${field(group.urlField)}.`,
 			};
 		case 429:
 			return {
 				message: `Optimove's rate limit was still exceeded after ${attempts} attempt(s) (429)`,
-				hint: 'Other workflows or systems probably share this API key. Lower "REST Requests per 10 Seconds" on the credential, or spread the work over time.',
+				hint: `Other workflows or systems probably share this ${group.secretField}: ${group.rateSetting}.`,
 			};
 		default:
 			if (status !== undefined && status >= 500) {

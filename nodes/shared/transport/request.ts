@@ -202,6 +202,7 @@ export async function optimoveRequest<T = unknown>(
 			if (!RETRYABLE_NETWORK_CODES.has(networkCode)) {
 				throw optimoveApiError(this.getNode(), {
 					routeName: request.route,
+					group: route.group,
 					networkCode,
 					attempts: attempt,
 					host: hostOf(url),
@@ -221,6 +222,7 @@ export async function optimoveRequest<T = unknown>(
 		if (!retryable || attempt >= policy.maxAttempts || now + delay > giveUpAt) {
 			throw optimoveApiError(this.getNode(), {
 				routeName: request.route,
+				group: route.group,
 				status,
 				body,
 				networkCode,

@@ -179,7 +179,7 @@ describe('optimoveRequest: retries', () => {
 
 describe('optimoveRequest: errors a user can act on, without secrets', () => {
 	const cases: Array<[number, RegExp, RegExp]> = [
-		[401, /rejected the API key \(401\)/, /Check the API key on the Optimove API credential/],
+		[401, /rejected the API Key \(401\)/, /Check the "API Key" on the Optimove API credential/],
 		[403, /lacks permission for getLastDataUpdate \(403\)/, /Use an admin API key/],
 		[404, /answered 404/, /Base URL/],
 	];
@@ -188,6 +188,59 @@ describe('optimoveRequest: errors a user can act on, without secrets', () => {
 		const error = await failureOf(optimoveRequest.call(ctxWith() as never, { route: 'getLastDataUpdate' }));
 		expect(error.message).toMatch(message);
 		expect(error.description).toMatch(hint);
+	});
+
+	// Each API group authenticates with its own credential and field: the hint names the one in use.
+	const EVENTS = { endpointUrl: 'https://server-1234.optimove.test/reportServer', tenantId: 1234, eventsToken: fakeSecret('events-token') };
+	const groupCases: Array<[string, () => nock.Scope, Parameters<typeof optimoveRequest>[0], RegExp, RegExp, RegExp]> = [
+		[
+			'events',
+			() => nock('https://server-1234.optimove.test').post('/reportServer').reply(401, { message: 'bad signature' }),
+			{ route: 'sendEvents', body: [] },
+			/rejected the Events Token \(401\)/,
+			/"Events Token" on the Optimove Events API credential/,
+			/API key|API Key|Optimove API credential/,
+		],
+		[
+			'promotions',
+			() => nock('https://promotions.optimove.test').post('/v1/redemptions').reply(401, {}),
+			{ route: 'reportRedemption', body: [] },
+			/rejected the API Key \(401\)/,
+			/"API Key" on the Optimove API credential/,
+			/Events/,
+		],
+		[
+			'realtime',
+			() => nock(BASE).post('/conditional-execution/v2/triggered/approval').reply(401, {}),
+			{ route: 'sendWebhookApproval', body: {} },
+			/rejected the API Key \(401\)/,
+			/"API Key" on the Optimove API credential/,
+			/Events/,
+		],
+	];
+	it.each(groupCases)('a 401 from the %s group names its own credential and field', async (_group, reply, request, message, hint, absent) => {
+		const scope = reply();
+		const ctx = n8nContext({ credentials: { optimoveApi: REST_CREDENTIALS.optimoveApi, optimoveEventsApi: EVENTS } });
+		const error = await failureOf(optimoveRequest.call(ctx as never, request));
+		expect(scope.isDone()).toBe(true);
+		expect(error.message).toMatch(message);
+		expect(error.description).toMatch(hint);
+		expect(`${error.message} ${error.description}`).not.toMatch(absent);
+	});
+
+	it('an unreachable events endpoint points at the Events Endpoint URL, not the Base URL', async () => {
+		const server = await flakyServer([200]);
+		await server.close();
+		const ctx = n8nContext({ credentials: { optimoveEventsApi: { ...EVENTS, endpointUrl: server.url } } });
+		const error = await failureOf(optimoveRequest.call(ctx as never, { route: 'sendEvents', body: [] }));
+		expect(error.description).toMatch(/"Events Endpoint URL" on the Optimove Events API credential/);
+		expect(error.description).not.toMatch(/Base URL/);
+	});
+
+	it('a 404 from Promotions points at the Promotions Base URL', async () => {
+		nock('https://promotions.optimove.test').post('/v1/redemptions').reply(404, {});
+		const error = await failureOf(optimoveRequest.call(ctxWith() as never, { route: 'reportRedemption', body: [] }));
+		expect(error.description).toMatch(/"Promotions Base URL" on the Optimove API credential/);
 	});
 
 	it('says the host is unreachable after retrying refused connections', async () => {
