@@ -90,7 +90,12 @@ const SCENARIOS = {
 		const answer = await postJson(ctx.n8n.webhookUrl(EXAMPLE_WEBHOOKS.profileSync), changes);
 		assert.equal(answer.status, 200, JSON.stringify(answer.body));
 		assert.equal(answer.body.length, changes.length);
-		assert.ok(answer.body.every((r) => r.sent === true && r.attributes === 3));
+		assert.ok(answer.body.every((r) => r.sent === true && r.attributeCount === 3));
+		// Each customer's result carries the attributes and values as sent.
+		assert.deepEqual(
+			answer.body.map((r) => [r.customerId, r.attributes]),
+			changes.map((c) => [String(c.customerId), c.attributes]),
+		);
 		const [execution] = await ctx.n8n.waitForExecutions(workflowId, 1);
 		assertSucceeded(execution);
 		assert.equal(ctx.sandbox.state.attributeUpdates.requests, before + 1, 'one UpdateCustomerAttributes call for 12 customers');

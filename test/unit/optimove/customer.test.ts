@@ -33,12 +33,15 @@ describe('Customer: Update Attributes', () => {
 			},
 		]);
 		expect(output).toEqual([
-			{ json: { customerId: '0192837821', attributes: 1, sent: true, requestId: 'req-1', batch: 1 }, pairedItem: { item: 0 } },
+			{
+				json: { customerId: '0192837821', attributes: { VIP_Level: 'Gold' }, attributeCount: 1, sent: true, requestId: 'req-1', batch: 1 },
+				pairedItem: { item: 0 },
+			},
 		]);
 	});
 
 	it('"all other fields of the item" mode sends every field but the skipped ones; numeric IDs become text', async () => {
-		const { requests } = await run('customer', 'updateAttributes', {
+		const { requests, output } = await run('customer', 'updateAttributes', {
 			params: { customerId: (item: IDataObject) => item.CustomerID, attributesFrom: 'item', skipFields: 'CustomerID, note', options: {} },
 			items: itemsOf([{ CustomerID: 42, Country: 'DE', Balance: 10.5, OptIn: true, note: 'x' }]),
 		});
@@ -52,6 +55,25 @@ describe('Customer: Update Attributes', () => {
 				],
 			},
 		]);
+		expect(output[0].json).toMatchObject({ customerId: '42', attributes: { Country: 'DE', Balance: 10.5, OptIn: true }, attributeCount: 3 });
+	});
+
+	it('outputs each customer\'s attributes and values as sent, null included', async () => {
+		const { output } = await run('customer', 'updateAttributes', {
+			params: defineParams({ attributes: (item: IDataObject) => ({ attribute: [{ name: 'Tier', value: item.tier }, { name: 'Churned', value: null }] }) }),
+			items: itemsOf([{ CustomerID: 'C1', tier: 'Gold' }, { CustomerID: 'C2', tier: 'Silver' }]),
+		});
+		expect(output.map((o) => o.json.attributes)).toEqual([{ Tier: 'Gold', Churned: null }, { Tier: 'Silver', Churned: null }]);
+	});
+
+	it('an attribute named twice for one customer is a clear item error', async () => {
+		const error = await failure(
+			run('customer', 'updateAttributes', {
+				params: defineParams({ attributes: { attribute: [{ name: 'Tier', value: 'A' }, { name: 'Tier', value: 'B' }] } }),
+				items: customers(1),
+			}),
+		);
+		expect(error.message).toMatch(/Attribute "Tier" is given twice/);
 	});
 
 	it.each([

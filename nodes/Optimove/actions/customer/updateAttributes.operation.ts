@@ -113,8 +113,11 @@ function readUpdate(ctx: IExecuteFunctions, items: INodeExecutionData[], itemInd
 			`hold ${pairs.length} attributes (${pairs.map(([name]) => name).join(', ')}); Optimove takes at most ${ATTRIBUTES_PER_CUSTOMER} per customer: split them over several items or skip fields`,
 		);
 	}
+	const names = new Set<string>();
 	for (const [name, value] of pairs) {
 		if (!name) throw fieldError(ctx, itemIndex, 'Attributes', 'contain an attribute without a name');
+		if (names.has(name)) throw fieldError(ctx, itemIndex, `Attribute "${name}"`, 'is given twice: give each attribute once per customer');
+		names.add(name);
 		if (value !== null && typeof value === 'object') {
 			throw fieldError(ctx, itemIndex, `Attribute "${name}"`, 'must be a text, number, boolean or null, not an object or list');
 		}
@@ -140,9 +143,11 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 				...(updates[0].callbackUrl ? { CallbackURL: updates[0].callbackUrl } : {}),
 			},
 		}),
+		// What was sent, so downstream nodes (audit, CRM write-back) see the values and not just a count.
 		output: (update, response) => ({
 			customerId: update.CustomerID,
-			attributes: update.Attributes.length,
+			attributes: Object.fromEntries(update.Attributes.map(({ RealFieldName, Value }) => [RealFieldName, Value])),
+			attributeCount: update.Attributes.length,
 			sent: true,
 			requestId: (response as IDataObject | undefined)?.requestId ?? null,
 		}),
