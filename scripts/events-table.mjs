@@ -54,6 +54,12 @@ The **Event** resource sends server-side events to Optimove's events endpoint (c
   \`{{ $json.x }}\` reference is read from the item instead of evaluated, a fixed value is read
   once) or **Item Fields** (the item's own fields named like the parameters, with or without
   \`${CONTEXT_PREFIX}\`; the ID and time fields are named on the node) — fastest for large volumes.
+  *Event Source*: **One Event for All Items** (default; the event's mandatory fields are shown) or
+  **Per Item** — *Event Name* per item, e.g. \`{{ $json.event }}\` from a column that names it
+  (\`ootb_deposit\` or \`deposit\`), for one source feeding several event types. Each item is then
+  checked against its own event's row below at run time (missing mandatory or unknown parameters
+  are item errors, as always); with Define Below its parameters are name/value pairs, and a pair
+  whose value is empty is left out, so one list can serve several events.
 - **Send Custom Event**: an event key configured in Optimove (snake_case; OOTB names are refused:
   use Send OOTB Event), parameters from Key/Value pairs, JSON or the item's fields.
 
@@ -87,7 +93,8 @@ before anything is sent.
 - At most **10 events per request**, each request signed with HMAC-SHA256 of its exact bytes
   (\`X-Optimove-Signature-Content\`); the events token never travels. Up to 8 requests in flight.
 - ${[...RATE_LIMITED_EVENTS].map((e) => `\`${e}\``).join(' and ')} are limited by Optimove to
-  **50 requests per 10 seconds**: they never share a request with other events and are paced so
+  **50 requests per 10 seconds** (one budget for both): each goes in requests of its own type only,
+  never with other events, and they are paced so
   that a request starts only 10.25 s after the answer to the request 50 before it (counted from
   the answer, not the start, so a slow request can never make a later one arrive early: no 429s).
   5 000 registrations take about 95 s (the floor is 100 s of Optimove's budget).

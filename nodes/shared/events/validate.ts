@@ -138,14 +138,15 @@ function compiled(event: string): CompiledEvent | undefined {
 
 /** Builds one OOTB event: known event, primary keys and mandatory parameters present, typed values. */
 export function buildOotbEvent(input: EventInput, tenant: number, now: number): OptimoveEvent {
-	const spec = compiled(input.event) ?? fail(`unknown OOTB event "${input.event}"`);
+	const spec = compiled(input.event) ?? fail(`unknown OOTB event "${input.event}": use one of ${[...OOTB_EVENT_BY_NAME.keys()].join(', ')}`);
 	const context: Record<string, unknown> = {};
 	const params = input.params;
 	for (const raw of Object.keys(params)) {
+		const value = params[raw];
+		if (value === undefined || value === '') continue; // not given: one list of parameters may serve several events
 		const param = spec.byName.get(raw);
 		if (!param) fail(`${input.event} has no parameter ${CONTEXT_PREFIX}${raw.startsWith(CONTEXT_PREFIX) ? raw.slice(CONTEXT_PREFIX.length) : raw}`);
-		const value = params[raw];
-		if (value !== undefined && value !== '') context[param.wire] = value;
+		context[param.wire] = value;
 	}
 	const missing = spec.mandatory.filter((wire) => context[wire] === undefined || context[wire] === null);
 	if (missing.length) fail(`${input.event} requires ${missing.join(', ')}`);

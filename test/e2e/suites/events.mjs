@@ -113,5 +113,42 @@ export function register(ctx) {
 			assert.match(out[3].error, /is an OOTB event/);
 			assert.equal(ctx.sandbox.events({ limit: 0 }).accepted - before, 2, 'the sandbox holds exactly the two valid events');
 		});
+
+		it('publishes with the event chosen per item and sends each item as its own event', async () => {
+			const name = 'e2e-events-per-item';
+			const id = await ctx.n8n.createWorkflow({
+				name: 'events per item',
+				nodes: [
+					webhookNode(name),
+					node('Split Out', 'n8n-nodes-base.splitOut', { fieldToSplitOut: 'body.rows', include: 'noOtherFields', options: {} }),
+					node(
+						'Optimove',
+						'n8n-nodes-optimove.optimove',
+						{ resource: 'event', operation: 'sendOotbEvent', eventSource: 'perItem', eventName: '={{ $json.kind }}', parametersFrom: 'item' },
+						{ credential: ctx.credentials.optimoveEventsApi, extra: { onError: 'continueRegularOutput' } },
+					),
+				],
+				connections: chain('Webhook', 'Split Out', 'Optimove'),
+			});
+			// Publishing used to fail: "Missing or invalid required parameters: mandatory_transaction_id, …"
+			await ctx.n8n.publish(id);
+			const before = ctx.sandbox.events({ limit: 0 }).accepted;
+			const rows = [
+				{ kind: 'ootb_registration', customer: 'P1', email: 'p1@example.test' },
+				{ kind: 'deposit', customer: 'P1', transaction_id: 'ptx-1', deposit_amount: 25 },
+				{ kind: 'ootb_withdrawal', customer: 'P1', transaction_id: 'ptx-2', withdrawal_timestamp: '2026-11-22T10:00:00Z' },
+				{ kind: 'ootb_withdrawal', customer: 'P2', transaction_id: 'ptx-3' }, // no withdrawal_timestamp
+				{ kind: 'ootb_user_details_update', customer: 'P1', first_name: 'Pat' },
+			];
+			const response = await postJson(ctx.n8n.webhookUrl(name), { rows });
+			assert.equal(response.status, 200);
+			const out = response.body;
+			assert.deepEqual(
+				out.map((o) => o.event ?? o.error),
+				['ootb_registration', 'ootb_deposit', 'ootb_withdrawal', 'Item 3: ootb_withdrawal requires ootb_withdrawal_timestamp', 'ootb_user_details_update'],
+			);
+			assert.equal(ctx.sandbox.events({ limit: 0 }).accepted - before, 4, 'the sandbox holds exactly the four valid events');
+			assert.equal(ctx.sandbox.events({ limit: 0 }).rejectedRequests, 0);
+		});
 	});
 }

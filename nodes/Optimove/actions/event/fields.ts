@@ -43,7 +43,7 @@ export const mandatoryFields: INodeProperties[] = [...eventsBy('mandatory')].map
 	required: true,
 	default: '',
 	description: `${hint(name)} Required (primary key or mandatory)`,
-	displayOptions: { show: { event: events, parametersFrom: ['fields'] } },
+	displayOptions: { show: { eventSource: ['fixed'], event: events, parametersFrom: ['fields'] } },
 }));
 
 /** The optional parameters, each offered only for the events that have it. */
@@ -53,7 +53,7 @@ export const additionalParameters: INodeProperties = {
 	type: 'collection',
 	placeholder: 'Add Parameter',
 	default: {},
-	displayOptions: { show: { parametersFrom: ['fields'] } },
+	displayOptions: { show: { eventSource: ['fixed'], parametersFrom: ['fields'] } },
 	options: [...eventsBy('optional')]
 		.sort(([a], [b]) => a.localeCompare(b))
 		.map(([name, events]) => ({
@@ -64,6 +64,28 @@ export const additionalParameters: INodeProperties = {
 			description: hint(name),
 			displayOptions: { show: { '/event': events } },
 		})),
+};
+
+/** Define Below when each item names its own event: the fields cannot follow one event, so parameters are name/value pairs. */
+export const perItemParameters: INodeProperties = {
+	displayName: 'Parameters',
+	name: 'eventParameters',
+	type: 'fixedCollection',
+	typeOptions: { multipleValues: true },
+	placeholder: 'Add Parameter',
+	default: {},
+	description: "Each item's parameters, checked against its own event: its mandatory ones must be present, and one it does not take is an item error unless its value is empty (so one list can serve several events)",
+	displayOptions: { show: { eventSource: ['perItem'], parametersFrom: ['fields'] } },
+	options: [
+		{
+			displayName: 'Parameter',
+			name: 'parameter',
+			values: [
+				{ displayName: 'Name', name: 'name', type: 'string', default: '', placeholder: 'e.g. ootb_transaction_id', description: 'With or without the ootb_ prefix' },
+				{ displayName: 'Value', name: 'value', type: 'string', default: '' },
+			],
+		},
+	],
 };
 
 export const identityFields = (modes: string[]): INodeProperties[] => [

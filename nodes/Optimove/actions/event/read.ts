@@ -1,4 +1,4 @@
-import type { IExecuteFunctions, NodeParameterValueType } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, NodeParameterValueType } from 'n8n-workflow';
 import { fieldReferencePath, readPath } from '../itemParameter';
 
 /**
@@ -43,4 +43,22 @@ export function collectionReaders(ctx: IExecuteFunctions, name: string): Map<str
 /** A top-level field's reader. */
 export function fieldReader(ctx: IExecuteFunctions, name: string, fallback: unknown): ItemReader {
 	return itemReader(ctx, name, ctx.getNode().parameters[name], fallback);
+}
+
+/**
+ * Name/value pairs of a fixedCollection `name` (option `parameter`): a reader per pair's name and
+ * value, or n8n's reading of the whole list when it is not a plain list.
+ */
+export function pairsReader(ctx: IExecuteFunctions, name: string): (itemIndex: number) => Record<string, unknown> {
+	const collection = ctx.getNode().parameters[name];
+	const raw = collection === undefined ? [] : collection !== null && typeof collection === 'object' ? ((collection as IDataObject).parameter ?? []) : undefined;
+	if (Array.isArray(raw)) {
+		const pairs = (raw as IDataObject[]).map((pair, i) => {
+			const path = `${name}.parameter[${i}]`;
+			return [itemReader(ctx, `${path}.name`, pair?.name, ''), itemReader(ctx, `${path}.value`, pair?.value, '')] as const;
+		});
+		return (itemIndex) => Object.fromEntries(pairs.map(([pairName, value]) => [String(pairName(itemIndex)), value(itemIndex)]));
+	}
+	return (itemIndex) =>
+		Object.fromEntries((((ctx.getNodeParameter(name, itemIndex, {}) as IDataObject).parameter ?? []) as IDataObject[]).map((p) => [String(p.name), p.value]));
 }

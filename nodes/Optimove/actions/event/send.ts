@@ -107,6 +107,8 @@ export async function sendEvents(
 				},
 			};
 		},
-		{ groupBy: (event) => (RATE_LIMITED_EVENTS.has(event.event) ? 'rate-limited' : 'other'), concurrency: REQUESTS_IN_FLIGHT },
+		// Each rate-limited event type goes in requests of its own (a registration never shares one with
+		// a user details update or a deposit); the other events may share requests whatever their type.
+		{ groupBy: (event) => (RATE_LIMITED_EVENTS.has(event.event) ? event.event : ''), concurrency: REQUESTS_IN_FLIGHT },
 	);
 }

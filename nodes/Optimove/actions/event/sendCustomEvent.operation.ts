@@ -1,9 +1,9 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 import { buildCustomEvent } from '../../../shared/events/validate';
 import type { EventInput } from '../../../shared/events/validate';
 import { identityFields, itemFieldNames } from './fields';
-import { fieldReader, itemReader } from './read';
+import { fieldReader, pairsReader } from './read';
 import { identityReader, readItemFieldNames, sendEvents } from './send';
 
 export const description: INodeProperties[] = [
@@ -79,22 +79,6 @@ function jsonParameters(ctx: IExecuteFunctions, itemIndex: number, raw: unknown)
 	return value as Record<string, unknown>;
 }
 
-/** Key/value pairs: a reader per pair's name and value, or n8n's reading of the whole list. */
-function pairsReader(ctx: IExecuteFunctions): (itemIndex: number) => Record<string, unknown> {
-	const raw = (ctx.getNode().parameters.parameters as IDataObject | undefined)?.parameter;
-	if (raw === undefined || Array.isArray(raw)) {
-		const pairs = ((raw ?? []) as IDataObject[]).map((pair, i) => {
-			const path = `parameters.parameter[${i}]`;
-			return [itemReader(ctx, `${path}.name`, pair?.name, ''), itemReader(ctx, `${path}.value`, pair?.value, '')] as const;
-		});
-		return (itemIndex) => Object.fromEntries(pairs.map(([name, value]) => [String(name(itemIndex)), value(itemIndex)]));
-	}
-	return (itemIndex) =>
-		Object.fromEntries(
-			(((ctx.getNodeParameter('parameters', itemIndex, {}) as IDataObject).parameter ?? []) as IDataObject[]).map((p) => [String(p.name), p.value]),
-		);
-}
-
 export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
 	const mode = this.getNodeParameter('parametersFrom', 0, 'keyValue') as string;
 	const eventKey = fieldReader(this, 'eventKey', '');
@@ -107,7 +91,7 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		return sendEvents(this, items, fromItem, buildCustomEvent);
 	}
 	const identity = identityReader(this);
-	const params = mode === 'json' ? jsonReader(this) : pairsReader(this);
+	const params = mode === 'json' ? jsonReader(this) : pairsReader(this, 'parameters');
 	const readInput = (itemIndex: number): EventInput => ({
 		event: String(eventKey(itemIndex)).trim(),
 		...identity(itemIndex),

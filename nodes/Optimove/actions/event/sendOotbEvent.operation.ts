@@ -2,11 +2,26 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { CONTEXT_PREFIX, OOTB_EVENT_BY_NAME, OOTB_EVENTS, PARAMS_OF_EVENT } from '../../../shared/events/catalogue';
 import { buildOotbEvent } from '../../../shared/events/validate';
 import type { EventInput } from '../../../shared/events/validate';
-import { additionalParameters, identityFields, itemFieldNames, MANDATORY_FIELD_PREFIX, mandatoryFields } from './fields';
-import { collectionReaders, fieldReader } from './read';
+import { additionalParameters, identityFields, itemFieldNames, MANDATORY_FIELD_PREFIX, mandatoryFields, perItemParameters } from './fields';
+import { collectionReaders, fieldReader, pairsReader } from './read';
 import { identityReader, readItemFieldNames, sendEvents } from './send';
 
 export const description: INodeProperties[] = [
+	{
+		displayName: 'Event Source',
+		name: 'eventSource',
+		type: 'options',
+		noDataExpression: true,
+		options: [
+			{ name: 'One Event for All Items', value: 'fixed', description: 'Pick the event below; its mandatory fields are shown' },
+			{
+				name: 'Per Item',
+				value: 'perItem',
+				description: 'Each item names its own event (an expression or an item field), checked against that event at run time',
+			},
+		],
+		default: 'fixed',
+	},
 	{
 		displayName: 'Event',
 		name: 'event',
@@ -15,6 +30,18 @@ export const description: INodeProperties[] = [
 			a.name.localeCompare(b.name),
 		),
 		default: 'ootb_registration',
+		description: 'To choose the event per item (e.g. from a column that names it), set Event Source to Per Item',
+		displayOptions: { show: { eventSource: ['fixed'] } },
+	},
+	{
+		displayName: 'Event Name',
+		name: 'eventName',
+		type: 'string',
+		required: true,
+		default: '={{ $json.event }}',
+		placeholder: 'e.g. ootb_deposit',
+		description: `The OOTB event of each item, e.g. ootb_deposit (the ootb_ prefix may be left out). One of: ${OOTB_EVENTS.map((e) => e.name).join(', ')}.`,
+		displayOptions: { show: { eventSource: ['perItem'] } },
 	},
 	{
 		displayName: 'Parameters From',
@@ -35,6 +62,7 @@ export const description: INodeProperties[] = [
 	...itemFieldNames,
 	...mandatoryFields,
 	additionalParameters,
+	perItemParameters,
 ];
 
 /** Readers for Define Below: identity, time, the event's mandatory fields and the additional parameters. */
@@ -51,13 +79,28 @@ function fieldsReader(ctx: IExecuteFunctions, event: string): (itemIndex: number
 	};
 }
 
-export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
-	const event = this.getNodeParameter('event', 0) as string;
-	const known = PARAMS_OF_EVENT.get(event) ?? new Set<string>();
-	const fromItem = this.getNodeParameter('parametersFrom', 0, 'fields') === 'item';
-	if (!fromItem) return sendEvents(this, items, fieldsReader(this, event), buildOotbEvent);
-	const names = readItemFieldNames(this);
-	const readInput = (itemIndex: number): EventInput => {
+/** An item's event name: a catalogue name, or one without its ootb_ prefix. Anything else is left for validation to refuse. */
+export function ootbEventName(value: unknown): string {
+	const name = typeof value === 'string' ? value.trim() : value === undefined || value === null ? '' : String(value);
+	return !OOTB_EVENT_BY_NAME.has(name) && OOTB_EVENT_BY_NAME.has(CONTEXT_PREFIX + name) ? CONTEXT_PREFIX + name : name;
+}
+
+/** The event of each item: the one chosen on the node, or the item's own (Event Source: Per Item). */
+function eventReader(ctx: IExecuteFunctions): (itemIndex: number) => string {
+	if (ctx.getNodeParameter('eventSource', 0, 'fixed') !== 'perItem') {
+		const event = ctx.getNodeParameter('event', 0) as string;
+		return () => event;
+	}
+	const read = fieldReader(ctx, 'eventName', '');
+	return (itemIndex) => ootbEventName(read(itemIndex));
+}
+
+/** Parameters From: Item Fields — the item's fields that are parameters of its event. */
+function itemFieldsReader(ctx: IExecuteFunctions, items: INodeExecutionData[], eventOf: (itemIndex: number) => string): (itemIndex: number) => EventInput {
+	const names = readItemFieldNames(ctx);
+	return (itemIndex) => {
+		const event = eventOf(itemIndex);
+		const known = PARAMS_OF_EVENT.get(event) ?? NO_PARAMS;
 		const json = items[itemIndex].json;
 		const params: Record<string, unknown> = {};
 		for (const [key, value] of Object.entries(json)) {
@@ -68,5 +111,20 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		}
 		return { event, customer: json[names.customer], visitor: json[names.visitor], time: json[names.time], params };
 	};
-	return sendEvents(this, items, readInput, buildOotbEvent);
+}
+const NO_PARAMS = new Set<string>();
+
+/** Define Below with a per-item event: the identity fields and name/value pairs, checked against each item's event. */
+function perItemFieldsReader(ctx: IExecuteFunctions, eventOf: (itemIndex: number) => string): (itemIndex: number) => EventInput {
+	const identity = identityReader(ctx);
+	const params = pairsReader(ctx, 'eventParameters');
+	return (itemIndex) => ({ event: eventOf(itemIndex), ...identity(itemIndex), params: params(itemIndex) });
+}
+
+export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
+	const fromItem = this.getNodeParameter('parametersFrom', 0, 'fields') === 'item';
+	const eventOf = eventReader(this);
+	if (fromItem) return sendEvents(this, items, itemFieldsReader(this, items, eventOf), buildOotbEvent);
+	if (this.getNodeParameter('eventSource', 0, 'fixed') === 'perItem') return sendEvents(this, items, perItemFieldsReader(this, eventOf), buildOotbEvent);
+	return sendEvents(this, items, fieldsReader(this, eventOf(0)), buildOotbEvent);
 }
