@@ -67,6 +67,13 @@ for (const relative of pkg.n8n.credentials) {
 		return instance.name;
 	});
 }
+// The categories n8n's own nodes use in their codex files (n8n-nodes-base 2.41.1): a node filed under
+// any other name is not found where users browse (the panel has "Marketing", not "Marketing & Content").
+const EDITOR_CATEGORIES = new Set([
+	'AI', 'Analytics', 'Communication', 'Core Nodes', 'Data & Storage', 'Development', 'Finance & Accounting',
+	'HITL', 'Marketing', 'Miscellaneous', 'Productivity', 'Sales', 'Utility',
+]);
+
 for (const relative of pkg.n8n.nodes) {
 	check(`node ${relative} loads`, () => {
 		const { file, instance, className } = loadClass(relative);
@@ -77,6 +84,8 @@ for (const relative of pkg.n8n.nodes) {
 		assert(existsSync(codexFile), `codex ${path.basename(codexFile)} missing`);
 		const codex = JSON.parse(readFileSync(codexFile, 'utf8'));
 		assert(codex.node === `${pkg.name}.${description.name}`, `codex node ${codex.node}`);
+		const unknown = (codex.categories ?? []).filter((category) => !EDITOR_CATEGORIES.has(category));
+		assert(codex.categories?.length && unknown.length === 0, `codex categories ${JSON.stringify(unknown)} are not categories of n8n's node panel`);
 		for (const credential of description.credentials ?? []) {
 			assert(credentialNames.has(credential.name), `references credential ${credential.name} not shipped in the package`);
 		}
