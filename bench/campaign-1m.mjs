@@ -10,6 +10,7 @@
 // user would wire the guard).
 //   node bench/campaign-1m.mjs [--customers 1000000] [--per-customer 100000] [--modes pages,customers,guarded] [--scrub code|none]
 import { readdirSync, readFileSync } from 'node:fs';
+import os from 'node:os';
 import { chain, node, webhookNode } from '../test/e2e/lib/fixtures.mjs';
 import { peakRssMiB, startBench, table, writeResult } from './lib.mjs';
 
@@ -137,6 +138,7 @@ try {
 		let peakMain = 0;
 		let peakChildren = 0;
 		const marks = { pagesRead: bench.sandbox.report().customerReads.processed.pages };
+		const loadBefore = os.loadavg()[0];
 		const started = Date.now();
 		const delivery = await bench.sandbox.notifyCampaign(campaignId);
 		if (delivery.status !== 200) throw new Error(`notification not delivered: ${JSON.stringify(delivery)}`);
@@ -177,6 +179,7 @@ try {
 			mainPeakMiB: peakMain.toFixed(0),
 			runnerPeakMiB: peakChildren.toFixed(0),
 			vmHwmMiB: peakRssMiB(bench.n8n.pid).toFixed(0),
+			load1m: `${loadBefore.toFixed(1)}→${os.loadavg()[0].toFixed(1)}`,
 		});
 		phases.push({
 			mode,
@@ -199,6 +202,7 @@ console.log(`${table(phases)}\n`);
 console.log(
 	`start: ${useTrigger ? 'Optimove Trigger (type 5)' : 'Webhook node (trigger not built)'}; floor10s = calls ÷ 50 per 10 s, floor10_25s = the same with the client's 250 ms margin per window; ratio = seconds ÷ floor. ` +
 		'readSeconds ≈ notification → last page read; firstApprovalSeconds = when the first approval call arrived (reading + scrubbing done); approveSeconds = first approval → last. ' +
-		'vmHwmMiB = VmHWM of the n8n main process since boot (cumulative over the modes in run order); mainPeakMiB/runnerPeakMiB = VmRSS peaks sampled every 250 ms during this mode.',
+		'vmHwmMiB = VmHWM of the n8n main process since boot (cumulative over the modes in run order); mainPeakMiB/runnerPeakMiB = VmRSS peaks sampled every 250 ms during this mode; ' +
+		'load1m = the machine\'s 1-minute load average at the notification → at the last approval (2 cores; the machine may be shared).',
 );
 console.log(`written ${writeResult(SCRUB === 'code' ? 'campaign-1m' : `campaign-1m-scrub-${SCRUB}`, { scrub: SCRUB, start: useTrigger ? 'optimoveTrigger' : 'webhook', rows, phases })}`);
