@@ -72,7 +72,7 @@ export const description: INodeProperties[] = [
 		default: '',
 		placeholder: "={{ $('Optimove Trigger').first().json.clearanceRequiredBy }}",
 		description:
-			'When Optimove needs the approvals (the notification\'s ClearanceRequiredBy: "YYYY-MM-DD HH:MM:SS" UTC, ISO 8601 or epoch). Approvals that would arrive later are not sent and fail; unreported customers count as rejected. Empty: no check. Read from the trigger with .first() as shown, it is evaluated once per run; an expression over the item ($json, .item) is evaluated for every customer.',
+			'When Optimove needs the approvals (the notification\'s ClearanceRequiredBy: "YYYY-MM-DD HH:MM:SS" UTC, ISO 8601 or epoch). Approvals that would arrive later are not sent and fail; unreported customers count as rejected. Empty: no check. Read from the trigger with .first() as shown, it is evaluated once per run; one reading the item (e.g. with .item) is evaluated for every customer.',
 	},
 	{
 		displayName: 'Options',
