@@ -5,8 +5,12 @@
 // same payload if the trigger is not built). Per output mode: time vs the rate-limit floor, 429s,
 // calls, n8n's peak memory, and where the time goes (read / scrub / approve phases, from the
 // sandbox's side).
-//   node bench/campaign-1m.mjs [--customers 1000000] [--per-customer 100000] [--modes pages,customers] [--scrub code|none]
+// Modes: pages (one item per page, the deadline guard on), customers (one item per customer, no
+// deadline), guarded (one item per customer with Clearance Required By taken from the trigger, as a
+// user would wire the guard).
+//   node bench/campaign-1m.mjs [--customers 1000000] [--per-customer 100000] [--modes pages,customers,guarded] [--scrub code|none]
 import { readdirSync, readFileSync } from 'node:fs';
+import os from 'node:os';
 import { chain, node, webhookNode } from '../test/e2e/lib/fixtures.mjs';
 import { peakRssMiB, startBench, table, writeResult } from './lib.mjs';
 
@@ -16,7 +20,7 @@ const arg = (name, fallback) => {
 };
 const PAGE_CUSTOMERS = Number(arg('customers', 1_000_000));
 const ITEM_CUSTOMERS = Number(arg('per-customer', 100_000));
-const MODES = String(arg('modes', 'pages,customers')).split(',');
+const MODES = String(arg('modes', 'pages,customers,guarded')).split(',');
 // code: a Code node applies the scrubbing rule (what users write); none: every customer approved
 // as read (isolates what n8n's Code node and task runner cost from the node's own reads and writes).
 const SCRUB = String(arg('scrub', 'code'));
@@ -44,14 +48,23 @@ function workflow(mode, credential, useTrigger) {
 		{ credential },
 	);
 	const scrub = node('Scrub', 'n8n-nodes-base.code', { jsCode: mode === 'pages' ? SCRUB_PAGES : SCRUB_ITEMS }, { typeVersion: 2 });
-	// Per page the deadline guard is one expression per page; per customer it would be one more
-	// expression per item (~1 ms each in n8n 2.x's isolated engine), so it is left out there.
+	// The deadline guard is on per page and in the guarded mode (the trigger's clearance time, read
+	// with .first() as the natural wiring); the customers mode leaves it out, for comparison.
 	const approve = node(
 		'Approve Customers',
 		OPTIMOVE,
 		mode === 'pages'
 			? { resource: 'conditionalExecution', operation: 'approveCustomers', input: 'list', customersField: 'customers', campaignId: '={{ $json.CampaignID }}', approved: true, clearanceRequiredBy: clearance, options: { output: 'summary' } }
-			: { resource: 'conditionalExecution', operation: 'approveCustomers', input: 'item', campaignId: '={{ $json.CampaignID }}', customerId: '={{ $json.CustomerID }}', approved: '={{ $json.ok }}', options: { output: 'summary' } },
+			: {
+					resource: 'conditionalExecution',
+					operation: 'approveCustomers',
+					input: 'item',
+					campaignId: '={{ $json.CampaignID }}',
+					customerId: '={{ $json.CustomerID }}',
+					approved: '={{ $json.ok }}',
+					...(mode === 'guarded' ? { clearanceRequiredBy: clearance } : {}),
+					options: { output: 'summary' },
+				},
 		{ credential },
 	);
 	if (SCRUB === 'none') {
@@ -96,6 +109,12 @@ const bench = await startBench({
 	n8nEnv: { EXECUTIONS_DATA_SAVE_ON_SUCCESS: 'none', N8N_PAYLOAD_SIZE_MAX: '512', N8N_RUNNERS_MAX_PAYLOAD: String(1024 ** 3) },
 });
 const useTrigger = (await bench.n8n.nodeTypes()).some((t) => t.name === TRIGGER);
+const MODE_NAMES = {
+	pages: 'one item per page',
+	customers: 'one item per customer',
+	guarded: 'one item per customer, deadline guard from the trigger',
+};
+for (const mode of MODES) if (!MODE_NAMES[mode]) throw new Error(`unknown mode "${mode}" (${Object.keys(MODE_NAMES).join(', ')})`);
 const rows = [];
 const phases = [];
 try {
@@ -119,6 +138,7 @@ try {
 		let peakMain = 0;
 		let peakChildren = 0;
 		const marks = { pagesRead: bench.sandbox.report().customerReads.processed.pages };
+		const loadBefore = os.loadavg()[0];
 		const started = Date.now();
 		const delivery = await bench.sandbox.notifyCampaign(campaignId);
 		if (delivery.status !== 200) throw new Error(`notification not delivered: ${JSON.stringify(delivery)}`);
@@ -145,7 +165,7 @@ try {
 		const floorMargin = (calls / 50) * 10.25;
 		const ok = c.approvals.approved === (SCRUB === 'none' ? customers : expectedApproved(customers)) && c.approvals.lateApproved === 0 && c.approvals.lateRejected === 0;
 		rows.push({
-			mode: mode === 'pages' ? 'one item per page' : 'one item per customer',
+			mode: MODE_NAMES[mode],
 			customers,
 			calls,
 			expectedCalls: expectedPages + Math.ceil(customers / PAGE),
@@ -159,6 +179,7 @@ try {
 			mainPeakMiB: peakMain.toFixed(0),
 			runnerPeakMiB: peakChildren.toFixed(0),
 			vmHwmMiB: peakRssMiB(bench.n8n.pid).toFixed(0),
+			load1m: `${loadBefore.toFixed(1)}→${os.loadavg()[0].toFixed(1)}`,
 		});
 		phases.push({
 			mode,
@@ -181,6 +202,7 @@ console.log(`${table(phases)}\n`);
 console.log(
 	`start: ${useTrigger ? 'Optimove Trigger (type 5)' : 'Webhook node (trigger not built)'}; floor10s = calls ÷ 50 per 10 s, floor10_25s = the same with the client's 250 ms margin per window; ratio = seconds ÷ floor. ` +
 		'readSeconds ≈ notification → last page read; firstApprovalSeconds = when the first approval call arrived (reading + scrubbing done); approveSeconds = first approval → last. ' +
-		'vmHwmMiB = VmHWM of the n8n main process since boot (cumulative over the modes in run order); mainPeakMiB/runnerPeakMiB = VmRSS peaks sampled every 250 ms during this mode.',
+		'vmHwmMiB = VmHWM of the n8n main process since boot (cumulative over the modes in run order); mainPeakMiB/runnerPeakMiB = VmRSS peaks sampled every 250 ms during this mode; ' +
+		'load1m = the machine\'s 1-minute load average at the notification → at the last approval (2 cores; the machine may be shared).',
 );
 console.log(`written ${writeResult(SCRUB === 'code' ? 'campaign-1m' : `campaign-1m-scrub-${SCRUB}`, { scrub: SCRUB, start: useTrigger ? 'optimoveTrigger' : 'webhook', rows, phases })}`);

@@ -35,29 +35,102 @@ export function readPath(json: unknown, path: string[]): Primitive | undefined {
 	return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? value : undefined;
 }
 
-// Per execution context (one node run): n8n's getNode() returns a fresh deep copy on every call.
-const pathCache = new WeakMap<IExecuteFunctions, Map<string, string[] | null>>();
+/**
+ * The `$` uses whose value is the same for every item of a run (n8n resolves them from the run,
+ * never from the item being evaluated), each only in the form listed: `$('Node').first()` is the
+ * trigger's first item for every item, `$('Node').item` is the item paired with this one.
+ */
+const RUN_CONSTANT_USES: RegExp[] = [
+	/\$\(\s*(?:'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*")?\s*\)\s*\??\.\s*(?:first|last|all|isExecuted|params)(?![\w$])/y,
+	/\$input\s*\??\.\s*(?:first|last|all|params)(?![\w$])/y,
+	/\$execution\s*\??\.\s*(?:id|mode)(?![\w$])/y,
+	/\$(?:vars|workflow|runIndex|mode|prevNode)(?![\w$])/y,
+	/\$(?:if|ifEmpty|not|min|max|average|jmespath|jmesPath)\s*\(/y,
+];
 
-function cachedPath(ctx: IExecuteFunctions, name: string): string[] | null {
-	let byName = pathCache.get(ctx);
-	if (!byName) {
-		byName = new Map();
-		pathCache.set(ctx, byName);
+/**
+ * Words after which the value may differ from item to item even without an item variable: the
+ * clock and chance (`$now`, `Date.now()`, `new Date()`, `DateTime.local()`, `Math.random()`, date
+ * helpers relative to now), and ways around the names checked above (`this`, escapes, eval…).
+ */
+const MAY_VARY: RegExp[] = [
+	/\b(?:now|today|random\w*|isInLast|diffToNow|this|globalThis|global|self|window|eval|Function|constructor|__proto__|prototype|arguments|Reflect)\b/,
+	/\b(?:Date|local|utc)\s*\(\s*\)/,
+	/\bnew\s+Date\b(?!\s*\(\s*[^\s)])/,
+	/\\u/,
+];
+
+/**
+ * Whether an n8n expression (without its leading `=`) gives the same value for every item of a
+ * run. Deliberately simple and strict: every `$` in the text — code or not — must begin one of
+ * the uses above, and none of the words that may vary appears anywhere. `$json`, `$item`,
+ * `$itemIndex`, `$input.item`, `$binary`, `$parameter`, `$node`, `$('Node').item`, template
+ * literals (`${…}`) and anything unforeseen fail the check, and such values are evaluated per item.
+ */
+export function isRunConstantExpression(expression: string): boolean {
+	if (MAY_VARY.some((pattern) => pattern.test(expression))) return false;
+	for (let at = expression.indexOf('$'); at !== -1; at = expression.indexOf('$', at + 1)) {
+		const allowed = RUN_CONSTANT_USES.some((use) => {
+			use.lastIndex = at;
+			return use.test(expression);
+		});
+		if (!allowed) return false;
 	}
-	let path = byName.get(name);
-	if (path === undefined) {
-		path = fieldReferencePath(ctx.getNode().parameters[name]) ?? null;
-		byName.set(name, path);
-	}
-	return path;
+	return true;
 }
 
-/** `getNodeParameter(name, itemIndex, fallback)`, skipping n8n's evaluation for plain field references. */
+/**
+ * Whether a raw parameter value gives the same value for every item of a run: a fixed value, or
+ * expressions (also inside collections) that pass `isRunConstantExpression`. A missing value is
+ * not known to be constant.
+ */
+export function isRunConstant(raw: unknown): boolean {
+	if (raw === undefined) return false;
+	if (typeof raw === 'string') return !raw.startsWith('=') || isRunConstantExpression(raw.slice(1));
+	if (Array.isArray(raw)) return raw.every(isRunConstant);
+	if (raw !== null && typeof raw === 'object') return Object.values(raw).every(isRunConstant);
+	return true;
+}
+
+/** How a parameter is read for each item: from the item's JSON, once per run, or by n8n per item. */
+type Plan = { path: string[] } | { constant: true; evaluated?: { value: unknown } } | { perItem: true };
+
+// Per execution context (one node run): n8n's getNode() returns a fresh deep copy on every call.
+const plans = new WeakMap<IExecuteFunctions, Map<string, Plan>>();
+
+function planOf(ctx: IExecuteFunctions, name: string): Plan {
+	let byName = plans.get(ctx);
+	if (!byName) {
+		byName = new Map();
+		plans.set(ctx, byName);
+	}
+	let plan = byName.get(name);
+	if (!plan) {
+		let raw: unknown = ctx.getNode().parameters;
+		for (const key of name.split('.')) raw = raw !== null && typeof raw === 'object' ? (raw as Record<string, unknown>)[key] : undefined;
+		const path = fieldReferencePath(raw);
+		plan = path ? { path } : isRunConstant(raw) ? { constant: true } : { perItem: true };
+		byName.set(name, plan);
+	}
+	return plan;
+}
+
+/**
+ * `getNodeParameter(name, itemIndex, fallback)` without n8n's evaluation where it is not needed:
+ * plain field references are read from the item, and a value that is the same for every item (a
+ * fixed value, or an expression such as `{{ $('Optimove Trigger').first().json.clearanceRequiredBy }}`)
+ * is evaluated by n8n once per run, for the first item that asks, and reused: exactly what per-item
+ * evaluation would give, for one evaluation instead of one per item. A failed evaluation is not
+ * kept (the next item evaluates again, as before). The reused value is shared: do not modify it.
+ */
 export function itemParameter(ctx: IExecuteFunctions, itemIndex: number, name: string, fallback?: unknown): unknown {
-	const path = cachedPath(ctx, name);
-	if (path) {
-		const value = readPath(ctx.getInputData()[itemIndex]?.json, path);
+	const plan = planOf(ctx, name);
+	if ('path' in plan) {
+		const value = readPath(ctx.getInputData()[itemIndex]?.json, plan.path);
 		if (value !== undefined) return value;
+	} else if ('constant' in plan) {
+		plan.evaluated ??= { value: ctx.getNodeParameter(name, itemIndex, fallback as NodeParameterValueType) as unknown };
+		return plan.evaluated.value;
 	}
 	return ctx.getNodeParameter(name, itemIndex, fallback as NodeParameterValueType) as unknown;
 }

@@ -141,6 +141,87 @@ export async function inBatches<T>(
 	return [...byItem.keys()].sort((a, b) => a - b).map((i) => byItem.get(i) as INodeExecutionData);
 }
 
+/** A write whose batches leave as they fill (see sendAsBatchesFill). */
+export interface StreamedWrite<T> {
+	size: number;
+	/** The entry of one input item; throws when the item cannot be sent. */
+	read: (itemIndex: number) => T;
+	/** Entries with different keys never share a batch (e.g. one campaign per call). */
+	groupBy?: (entry: T) => string | number;
+	/** Sends one batch; throws when it was not accepted. */
+	send: (entries: T[], itemIndexes: number[]) => Promise<void>;
+	/** The output item of an entry once Optimove accepted its batch. */
+	output: (entry: T, batchNumber: number) => IDataObject;
+}
+
+/**
+ * Reads the items in order and sends each batch as soon as it is full, so the first calls leave
+ * while later items are still being read (reading a million items takes seconds, minutes when each
+ * evaluates an expression); the partial batches go at the end, groups in the order they first
+ * appeared. Every input item ends as exactly one output item, in input order: sent (paired),
+ * invalid (error item) or in a failed batch (error item for each item it covered). Without
+ * continueOnFail the first invalid item or failed batch stops the node: the batches before it were
+ * sent, nothing after it was, and the error says how many of each.
+ */
+export async function sendAsBatchesFill<T>(ctx: IExecuteFunctions, itemCount: number, write: StreamedWrite<T>): Promise<INodeExecutionData[]> {
+	const out: INodeExecutionData[] = new Array(itemCount);
+	const open = new Map<string | number, Array<{ itemIndex: number; entry: T }>>();
+	let sentBatches = 0;
+	let accepted = 0;
+	const tally = () => `${accepted} item(s) in earlier batches were accepted by Optimove; the other ${itemCount - accepted} were not sent.`;
+
+	const flush = async (batch: Array<{ itemIndex: number; entry: T }>, totalBatches?: number) => {
+		const number = ++sentBatches;
+		const indexes = batch.map((p) => p.itemIndex);
+		try {
+			await write.send(
+				batch.map((p) => p.entry),
+				indexes,
+			);
+		} catch (error) {
+			if (!ctx.continueOnFail()) {
+				const failure = asNodeError(ctx, error as Error, indexes[0]) as NodeOperationError;
+				const of = totalBatches === undefined ? '' : ` of ${totalBatches}`;
+				failure.description = [failure.description, `Batch ${number}${of} (items ${indexes[0]}–${indexes[indexes.length - 1]}) failed; ${tally()}`]
+					.filter(Boolean)
+					.join(' ');
+				throw failure;
+			}
+			for (const i of indexes) out[i] = errorItem(error as Error, i, { batch: number });
+			return;
+		}
+		for (const p of batch) out[p.itemIndex] = { json: write.output(p.entry, number), pairedItem: { item: p.itemIndex } };
+		accepted += batch.length;
+	};
+
+	for (let itemIndex = 0; itemIndex < itemCount; itemIndex++) {
+		let entry: T;
+		try {
+			entry = write.read(itemIndex);
+		} catch (error) {
+			if (!ctx.continueOnFail()) {
+				const failure = asNodeError(ctx, error as Error, itemIndex) as NodeOperationError;
+				if (accepted > 0) failure.description = [failure.description, `Item ${itemIndex} stopped the node; ${tally()}`].filter(Boolean).join(' ');
+				throw failure;
+			}
+			out[itemIndex] = errorItem(error as Error, itemIndex);
+			continue;
+		}
+		const key = write.groupBy ? write.groupBy(entry) : '';
+		const batch = open.get(key) ?? [];
+		batch.push({ itemIndex, entry });
+		if (batch.length < write.size) open.set(key, batch);
+		else {
+			open.set(key, []); // keeps the group's place: partial batches go in first-appearance order
+			await flush(batch);
+		}
+	}
+	const rest = [...open.values()].filter((batch) => batch.length > 0);
+	const totalBatches = sentBatches + rest.length;
+	for (const batch of rest) await flush(batch, totalBatches);
+	return out;
+}
+
 /** Turns every input item into a request entry, or keeps the reason it cannot become one. */
 export function prepareItems<T>(items: INodeExecutionData[], build: (itemIndex: number) => T): Prepared<T>[] {
 	return items.map((_, itemIndex) => {

@@ -238,6 +238,167 @@ describe('Conditional Execution: Approve Customers', () => {
 	});
 });
 
+describe('Approve Customers, one item per customer at scale: the guard once per run, calls as batches fill', () => {
+	const FROM_TRIGGER = "={{ $('Optimove Trigger').first().json.clearanceRequiredBy }}";
+	// The node as n8n stores it; CustomerID is left out of the fast path so that every item's read is seen.
+	const raw = (clearanceRequiredBy: unknown, options: Record<string, unknown> = {}) => ({
+		input: 'item',
+		campaignId: '={{ $json.CampaignID }}',
+		customerId: '={{ $json.CustomerID + "" }}',
+		approved: '={{ $json.ok }}',
+		clearanceRequiredBy,
+		options,
+	});
+	const reads = (events: string[], name: string) => events.filter((e) => e.startsWith(`param ${name} `));
+
+	it("evaluates a clearance time taken from the trigger with .first() once per run, not once per customer", async () => {
+		const { events, requests, output } = await run('conditionalExecution', 'approveCustomers', {
+			raw: raw(FROM_TRIGGER, { safetyMarginMs: 5000 }),
+			params: approvalParams({ clearanceRequiredBy: '2026-11-22 10:00:00', options: { safetyMarginMs: 5000 } }),
+			items: itemsOf(customers(25_000)),
+		});
+		expect(reads(events, 'clearanceRequiredBy')).toEqual(['param clearanceRequiredBy 0']);
+		expect(reads(events, 'options')).toEqual(['param options 0']);
+		expect(reads(events, 'customerId')).toHaveLength(25_000);
+		expect(requests).toHaveLength(3);
+		expect(output.every((o) => o.json.sent === true)).toBe(true);
+	});
+
+	it.each([
+		["the trigger's paired item", "={{ $('Optimove Trigger').item.json.clearanceRequiredBy }}"],
+		['a field of the item', '={{ $json.clearance + "" }}'],
+		['the clock', '={{ $now.plus({ hours: 1 }).toISO() }}'],
+	])('evaluates a clearance time that depends on %s for every item, and honours each', async (_label, expression) => {
+		const rows = customers(4).map((row, k) => ({ ...row, clearance: k === 2 ? '2026-11-22 08:00:00' : '2026-11-22 10:00:00' }));
+		const { events, requests, output } = await run('conditionalExecution', 'approveCustomers', {
+			raw: raw(expression),
+			params: approvalParams({ clearanceRequiredBy: (item: IDataObject) => item.clearance }),
+			items: itemsOf(rows),
+			continueOnFail: true,
+		});
+		expect(reads(events, 'clearanceRequiredBy')).toEqual([0, 1, 2, 3].map((i) => `param clearanceRequiredBy ${i}`));
+		expect(bodies(requests)[0].PromosUpdated.map((p) => p.CustomerID)).toEqual(['C1', 'C2', 'C4']);
+		expect(output.map((o) => o.json.sent ?? o.json.error)).toEqual([
+			true,
+			true,
+			'Item 2: approval not sent: the deadline 2026-11-22T08:00:00.000Z passed 3600000 ms ago; Optimove counts unreported customers as rejected',
+			true,
+		]);
+	});
+
+	it('sends each call as soon as 10 000 customers are read, before reading the next customer', async () => {
+		const { events, requests } = await run('conditionalExecution', 'approveCustomers', {
+			raw: raw(FROM_TRIGGER),
+			params: approvalParams({ clearanceRequiredBy: '2026-11-22 10:00:00' }),
+			items: itemsOf(customers(25_000)),
+		});
+		expect(bodies(requests).map((b) => b.PromosUpdated.length)).toEqual([10_000, 10_000, 5_000]);
+		const at = (event: string) => events.indexOf(event);
+		expect(at('request 1')).toBeGreaterThan(at('param customerId 9999'));
+		expect(at('request 1')).toBeLessThan(at('param customerId 10000'));
+		expect(at('request 2')).toBeGreaterThan(at('param customerId 19999'));
+		expect(at('request 2')).toBeLessThan(at('param customerId 20000'));
+		expect(at('request 3')).toBeGreaterThan(at('param customerId 24999'));
+	});
+
+	it('a campaign whose 10 000th customer comes later still gets its call as soon as it is full; partial calls go at the end', async () => {
+		const rows = [...customers(3, 2), ...customers(10_000, 1), ...customers(2, 2)];
+		const { requests, output } = await run('conditionalExecution', 'approveCustomers', {
+			raw: raw(''),
+			params: approvalParams(),
+			items: itemsOf(rows),
+		});
+		expect(bodies(requests).map((b) => [b.CampaignID, b.PromosUpdated.length])).toEqual([
+			[1, 10_000],
+			[2, 5],
+		]);
+		expect(output.map((o) => o.json.batch)).toEqual([2, 2, 2, ...Array(10_000).fill(1), 2, 2]);
+		expect(output.map((o) => (o.pairedItem as { item: number }).item)).toEqual(rows.map((_, i) => i));
+	});
+
+	describe('the guard stays exact', () => {
+		it.each([
+			[5001, 1],
+			[5000, 0],
+		])('clearance %d ms away with a 5 000 ms margin: %d call(s)', async (awayMs, calls) => {
+			const { requests, output } = await run('conditionalExecution', 'approveCustomers', {
+				raw: raw(FROM_TRIGGER, { safetyMarginMs: 5000 }),
+				params: approvalParams({ clearanceRequiredBy: NOW + awayMs, options: { safetyMarginMs: 5000 } }),
+				items: itemsOf(customers(3)),
+				continueOnFail: true,
+			});
+			expect(requests).toHaveLength(calls);
+			expect(output.map((o) => o.json.sent === true)).toEqual(Array(3).fill(calls === 1));
+		});
+
+		it('a clearance time passing during the run: the calls before it are sent, every later customer fails, none is sent late', async () => {
+			const deadline = NOW + 60_000;
+			const { requests, output } = await run('conditionalExecution', 'approveCustomers', {
+				raw: raw(FROM_TRIGGER, { safetyMarginMs: 5000 }),
+				params: approvalParams({ clearanceRequiredBy: deadline, options: { safetyMarginMs: 5000 } }),
+				items: itemsOf(customers(10_050)),
+				continueOnFail: true,
+				// Optimove answers the first call exactly when only the margin is left.
+				reply: (_request, call) => {
+					if (call === 1) clock.clock?.advance(deadline - 5000 - NOW);
+					return { statusCode: 200 };
+				},
+			});
+			expect(requests).toHaveLength(1);
+			expect(output.slice(0, 10_000).every((o) => o.json.sent === true && o.json.batch === 1)).toBe(true);
+			const failed = output.slice(10_000);
+			expect(failed).toHaveLength(50);
+			expect(failed.every((o) => o.json.sent === undefined && /approval not sent: the deadline .* is only 5000 ms away/.test(String(o.json.error)))).toBe(true);
+			expect(failed.map((o) => (o.pairedItem as { item: number }).item)).toEqual(Array.from({ length: 50 }, (_, k) => 10_000 + k));
+		});
+
+		it('customers read in time whose call would leave too late are not sent', async () => {
+			const deadline = NOW + 60_000;
+			const { requests, output } = await run('conditionalExecution', 'approveCustomers', {
+				raw: raw(FROM_TRIGGER),
+				params: approvalParams({ clearanceRequiredBy: deadline }),
+				// Two campaigns, each one partial call at the end; the first answer comes when only the margin is left.
+				items: itemsOf([...customers(2, 1), ...customers(2, 2)]),
+				continueOnFail: true,
+				reply: (_request, call) => {
+					if (call === 1) clock.clock?.advance(deadline - 5000 - NOW);
+					return { statusCode: 200 };
+				},
+			});
+			expect(bodies(requests).map((b) => b.CampaignID)).toEqual([1]);
+			expect(output.map((o) => o.json.sent ?? o.json.error)).toEqual([
+				true,
+				true,
+				...Array(2).fill(
+					'approval not sent: the deadline 2026-11-22T09:01:00.000Z is only 5000 ms away, inside the safety margin of 5000 ms; Optimove counts unreported customers as rejected',
+				),
+			]);
+		});
+	});
+
+	it('without continueOnFail, an invalid customer after a sent call stops the node and says what was sent', async () => {
+		const rows = customers(10_002);
+		rows[10_001].CustomerID = null;
+		const error = await failure(
+			run('conditionalExecution', 'approveCustomers', { raw: raw(''), params: approvalParams({ customerId: (item: IDataObject) => item.CustomerID }), items: itemsOf(rows) }),
+		);
+		expect(error.message).toBe('Item 10001: Customer ID must be a non-empty text or a number, got null');
+		expect(error.description).toBe('Item 10001 stopped the node; 10000 item(s) in earlier batches were accepted by Optimove; the other 2 were not sent.');
+	});
+
+	it('without continueOnFail, a failed call while reading stops the node and says the rest was not sent', async () => {
+		const error = await failure(
+			run('conditionalExecution', 'approveCustomers', {
+				raw: raw(''),
+				params: approvalParams(),
+				items: itemsOf(customers(30_000)),
+				reply: (_request, call) => (call === 2 ? { statusCode: 400, body: 'bad' } : { statusCode: 200 }),
+			}),
+		);
+		expect(error.description).toMatch(/Batch 2 \(items 10000–19999\) failed; 10000 item\(s\) in earlier batches were accepted by Optimove; the other 20000 were not sent\.$/);
+	});
+});
+
 describe('Conditional Execution: Approve Customers from customer lists (page mode)', () => {
 	const listParams = (extra: Record<string, unknown> = {}) => ({
 		input: 'list',
@@ -280,6 +441,16 @@ describe('Conditional Execution: Approve Customers from customer lists (page mod
 		expect(requests).toHaveLength(0);
 		expect(output[0].json.error).toBe('Item 0: customers[1] has "approved" "yes": use true or false');
 		expect(output[1].json.error).toMatch(/^Item 1: field "customers" must hold a list of customers/);
+	});
+
+	it("evaluates a clearance time taken from the trigger with .first() once per run, not once per page", async () => {
+		const { events, requests } = await run('conditionalExecution', 'approveCustomers', {
+			raw: { input: 'list', campaignId: '={{ $json.CampaignID }}', approved: true, clearanceRequiredBy: "={{ $('Optimove Trigger').first().json.clearanceRequiredBy }}", options: {} },
+			params: listParams({ clearanceRequiredBy: '2026-11-22 10:00:00' }),
+			items: itemsOf([1, 2, 3].map((k) => ({ CampaignID: 1359, customers: page(2, 2 * k) }))),
+		});
+		expect(events.filter((e) => e.startsWith('param clearanceRequiredBy'))).toEqual(['param clearanceRequiredBy 0']);
+		expect(requests).toHaveLength(3);
 	});
 
 	it('does not send a list after the clearance time', async () => {

@@ -30,6 +30,8 @@ export interface RunOptions {
 	continueOnFail?: boolean;
 	/** Answers each request; default 200 with no body. */
 	reply?: (request: SentRequest, callNumber: number) => Reply;
+	/** The node's raw parameters as n8n stores them (e.g. `={{ $json.x }}`); default none. */
+	raw?: Record<string, unknown>;
 }
 
 export function itemsOf(rows: IDataObject[]): INodeExecutionData[] {
@@ -50,6 +52,8 @@ function lookup(params: Record<string, Param>, name: string): Param {
 export async function run(resource: string, operation: string, options: RunOptions) {
 	const items = options.items ?? [{ json: {} }];
 	const requests: SentRequest[] = [];
+	/** Parameter evaluations (`param <name> <itemIndex>`) and requests (`request <n>`), in the order they happened. */
+	const events: string[] = [];
 	const http = jest.fn(async (_type: string, request: IHttpRequestOptions) => {
 		const sent: SentRequest = {
 			method: String(request.method),
@@ -58,14 +62,17 @@ export async function run(resource: string, operation: string, options: RunOptio
 			body: request.body,
 		};
 		requests.push(sent);
+		events.push(`request ${requests.length}`);
 		const reply = options.reply ? options.reply(sent, requests.length) : { statusCode: 200, body: '' };
 		return { headers: {}, ...reply };
 	});
+	const node = options.raw ? { ...TEST_NODE, parameters: options.raw } : TEST_NODE;
 	const ctx = {
-		getNode: () => TEST_NODE,
+		getNode: () => node,
 		getCredentials: async () => ({ ...REST_CREDENTIALS.optimoveApi }),
 		getInputData: () => items,
 		getNodeParameter: (name: string, itemIndex: number, fallback?: unknown) => {
+			events.push(`param ${name} ${itemIndex}`);
 			const param = lookup(options.params, name);
 			const value = typeof param === 'function' ? (param as (i: IDataObject, n: number) => unknown)(items[itemIndex].json, itemIndex) : param;
 			return value === undefined ? fallback : value;
@@ -74,7 +81,7 @@ export async function run(resource: string, operation: string, options: RunOptio
 		helpers: { httpRequestWithAuthentication: http },
 	};
 	const output = await RESOURCES[resource].operations[operation].execute.call(ctx as never, items);
-	return { output, requests, http };
+	return { output, requests, http, events };
 }
 
 /** The error a run rejects with. */

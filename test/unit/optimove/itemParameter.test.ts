@@ -1,5 +1,6 @@
-import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
-import { fieldReferencePath, itemParameter } from '../../../nodes/Optimove/actions/itemParameter';
+import type { IExecuteFunctions, INode, INodeExecutionData, INodeTypes, IRunExecutionData } from 'n8n-workflow';
+import { Workflow } from 'n8n-workflow';
+import { fieldReferencePath, isRunConstant, isRunConstantExpression, itemParameter } from '../../../nodes/Optimove/actions/itemParameter';
 import { readInteger, readText } from '../../../nodes/Optimove/actions/itemValues';
 
 /** A context whose raw parameters are `raw` and whose n8n evaluation is recorded, answering `evaluated`. */
@@ -79,5 +80,159 @@ describe('itemParameter', () => {
 		const { ctx } = context({ customerId: '={{ $json.CustomerID }}', campaignId: '={{ $json.CustomerID }}' }, [{ json: { CustomerID: '  ' } }, { json: { CustomerID: 'abc' } }]);
 		expect(() => readText(ctx, 0, 'customerId', 'Customer ID')).toThrow('Item 0: Customer ID must be a non-empty text or a number, got an empty text');
 		expect(() => readInteger(ctx, 1, 'campaignId', 'Campaign ID')).toThrow('Item 1: Campaign ID must be a positive whole number, got "abc"');
+	});
+});
+
+// Expressions that give the same value for every item of a run, and ones that may not.
+const RUN_CONSTANT = [
+	"$('Optimove Trigger').first().json.clearanceRequiredBy",
+	'$("Optimove Trigger").last().json.clearanceRequiredBy',
+	"$('Optimove Trigger').all()[0].json.clearanceRequiredBy",
+	"$('Optimove Trigger')?.first()?.json?.clearanceRequiredBy",
+	"$('Optimove Trigger').isExecuted ? $('Optimove Trigger').first().json.clearanceRequiredBy : ''",
+	"$if($('Optimove Trigger').isExecuted, $('Optimove Trigger').first().json.msUntilClearance, 0)",
+	'$input.first().json.CampaignID',
+	"DateTime.fromISO($('Optimove Trigger').first().json.clearanceRequiredBy).minus({ minutes: 5 }).toISO()",
+	"new Date($('Optimove Trigger').first().json.clearanceRequiredBy).getTime()",
+	'$runIndex',
+	"'2026-11-22 10:00:00'",
+];
+const ITEM_DEPENDENT = [
+	'$json.clearance',
+	"$json['clearance']",
+	'$data.clearance',
+	'$item(0).$json.clearance',
+	'$itemIndex',
+	'$position',
+	'$input.item.json.clearance',
+	'$binary',
+	'$thisItem.json.clearance',
+	"$('Optimove Trigger').item.json.clearanceRequiredBy",
+	"$('Optimove Trigger').pairedItem().json.clearanceRequiredBy",
+	"$('Optimove Trigger').itemMatching(0).json.clearanceRequiredBy",
+	"$('Optimove Trigger').all()[$itemIndex].json.clearanceRequiredBy",
+	'$node["Optimove Trigger"].json.clearanceRequiredBy',
+	'$parameter.customerId',
+	'$now.plus({ hours: 1 }).toISO()',
+	'$today.toISO()',
+	'Date.now() + 3600000',
+	'new Date().toISOString()',
+	'DateTime.local().toISO()',
+	'Math.random()',
+	"`${$('Optimove Trigger').first().json.clearanceRequiredBy}`",
+	'this.$json.clearance',
+	"\\u0024json.clearance",
+	"$('Get $json').first().json.x", // a $ in a node name: not worth telling apart, evaluated per item
+];
+
+describe('isRunConstantExpression', () => {
+	it.each(RUN_CONSTANT)('%s is the same for every item', (expression) => {
+		expect(isRunConstantExpression(`{{ ${expression} }}`)).toBe(true);
+	});
+	it.each(ITEM_DEPENDENT)('%s may differ per item', (expression) => {
+		expect(isRunConstantExpression(`{{ ${expression} }}`)).toBe(false);
+	});
+	it('fixed values and collections of run-constant values are constant; missing values are not known to be', () => {
+		expect(isRunConstant('2026-11-22 10:00:00')).toBe(true);
+		expect(isRunConstant('{{ $json.x }}')).toBe(true); // no leading "=": a fixed text
+		expect(isRunConstant({ safetyMarginMs: 5000, sendLate: false })).toBe(true);
+		expect(isRunConstant({ safetyMarginMs: '={{ $vars.margin }}' })).toBe(true);
+		expect(isRunConstant({ safetyMarginMs: '={{ $json.margin }}' })).toBe(false);
+		expect(isRunConstant(['a', '={{ $itemIndex }}'])).toBe(false);
+		expect(isRunConstant(undefined)).toBe(false);
+	});
+});
+
+describe("itemParameter once per run, checked against n8n's own evaluator", () => {
+	// Optimove Trigger → Get Processed Customers → Optimove, evaluated by n8n-workflow's Expression.
+	const nodes: INode[] = ['Optimove Trigger', 'Get Processed Customers', 'Optimove'].map((name, k) => ({
+		id: String(k),
+		name,
+		type: `test.${k}`,
+		typeVersion: 1,
+		position: [0, 0],
+		parameters: {},
+	}));
+	const nodeTypes = {
+		getByName: () => ({ description: { properties: [] } }),
+		getByNameAndVersion: () => ({ description: { properties: [], inputs: ['main'], outputs: ['main'] } }),
+		getKnownTypes: () => ({}),
+	} as unknown as INodeTypes;
+	const workflow = new Workflow({
+		id: 'w',
+		nodes,
+		connections: {
+			'Optimove Trigger': { main: [[{ node: 'Get Processed Customers', type: 'main', index: 0 }]] },
+			'Get Processed Customers': { main: [[{ node: 'Optimove', type: 'main', index: 0 }]] },
+		},
+		active: false,
+		nodeTypes,
+	});
+	const items: INodeExecutionData[] = [0, 1, 2, 3].map((k) => ({
+		json: { CampaignID: 1359, CustomerID: `C${k}`, clearance: `2026-11-22 1${k}:00:00` },
+		pairedItem: { item: k }, // the Optimove node's input item k is Get Processed Customers' output item k
+	}));
+	const trigger = [{ json: { clearanceRequiredBy: '2026-11-22 10:00:00', msUntilClearance: 3_600_000 } }];
+	const runExecutionData = {
+		resultData: {
+			runData: {
+				'Optimove Trigger': [{ data: { main: [trigger] }, source: [], startTime: 0, executionTime: 0 }],
+				'Get Processed Customers': [{ data: { main: [items] }, source: [{ previousNode: 'Optimove Trigger' }], startTime: 0, executionTime: 0 }],
+			},
+		},
+	} as unknown as IRunExecutionData;
+	const executeData = { node: nodes[2], data: { main: [items] }, source: { main: [{ previousNode: 'Get Processed Customers' }] } };
+	const evaluate = (raw: string, itemIndex: number) =>
+		workflow.expression.getParameterValue(raw, runExecutionData, 0, itemIndex, 'Optimove', items, 'manual', {}, executeData as never);
+
+	function context(raw: string) {
+		const evaluations: number[] = [];
+		const ctx = {
+			getNode: () => ({ ...nodes[2], parameters: { deadline: raw } }),
+			getInputData: () => items,
+			getNodeParameter: (_name: string, itemIndex: number) => {
+				evaluations.push(itemIndex);
+				return evaluate(raw, itemIndex);
+			},
+		} as unknown as IExecuteFunctions;
+		return { ctx, evaluations };
+	}
+
+	it.each(RUN_CONSTANT.filter((e) => !e.startsWith('$runIndex')))('%s: n8n gives every item the value of the first; evaluated once', (expression) => {
+		const raw = `={{ ${expression} }}`;
+		const perItem = items.map((_, i) => evaluate(raw, i));
+		const { ctx, evaluations } = context(raw);
+		expect(items.map((_, i) => itemParameter(ctx, i, 'deadline'))).toEqual(perItem);
+		expect(new Set(perItem.map((v) => JSON.stringify(v))).size).toBe(1);
+		expect(evaluations).toEqual([0]);
+	});
+
+	it.each(["$json.clearance + ''", "$('Get Processed Customers').item.json.clearance", '$itemIndex'])(
+		"%s: n8n gives items different values; evaluated for every item",
+		(expression) => {
+			const raw = `={{ ${expression} }}`;
+			const perItem = items.map((_, i) => evaluate(raw, i));
+			const { ctx, evaluations } = context(raw);
+			expect(items.map((_, i) => itemParameter(ctx, i, 'deadline'))).toEqual(perItem);
+			expect(new Set(perItem.map((v) => JSON.stringify(v))).size).toBe(items.length);
+			expect(evaluations).toEqual([0, 1, 2, 3]);
+		},
+	);
+
+	it('a failed evaluation is not kept: the next item evaluates again', () => {
+		let calls = 0;
+		const ctx = {
+			getNode: () => ({ ...nodes[2], parameters: { deadline: "={{ $('Optimove Trigger').first().json.x }}" } }),
+			getInputData: () => items,
+			getNodeParameter: () => {
+				calls++;
+				if (calls === 1) throw new Error('not yet');
+				return 'ok';
+			},
+		} as unknown as IExecuteFunctions;
+		expect(() => itemParameter(ctx, 0, 'deadline')).toThrow('not yet');
+		expect(itemParameter(ctx, 1, 'deadline')).toBe('ok');
+		expect(itemParameter(ctx, 2, 'deadline')).toBe('ok');
+		expect(calls).toBe(2);
 	});
 });

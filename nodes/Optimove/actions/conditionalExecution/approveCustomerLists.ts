@@ -1,9 +1,10 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 import { chunk, optimoveRequest, runtime } from '../../../shared/transport';
+import { itemParameter } from '../itemParameter';
 import { fieldError, readBoolean, readInteger } from '../itemValues';
 import { perItem } from '../runner';
-import { DEFAULT_SAFETY_MARGIN_MS, lateReason, parseDeadline } from './deadline';
+import { lateReason, readGuard } from './deadline';
 
 interface PromoUpdate {
 	CustomerID: string;
@@ -50,11 +51,8 @@ export async function approveCustomerLists(
 			updates.push(update);
 		});
 
-		const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
-		const marginMs = Number(options.safetyMarginMs ?? DEFAULT_SAFETY_MARGIN_MS.clearance);
-		const { at, error } = parseDeadline(this.getNodeParameter('clearanceRequiredBy', itemIndex, ''));
-		if (error) throw fieldError(this, itemIndex, 'Clearance Required By', error);
-		const deadline = options.sendLate === true ? undefined : at;
+		const options = itemParameter(this, itemIndex, 'options', {}) as IDataObject;
+		const { deadline, marginMs } = readGuard(this, itemIndex, options, 'clearanceRequiredBy', 'Clearance Required By', 'clearance');
 
 		const calls = chunk(updates, perCall);
 		for (let call = 0; call < calls.length; call++) {

@@ -1,10 +1,12 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties, IPairedItemData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 import { optimoveRequest, runtime } from '../../../shared/transport';
-import { fieldError, readBoolean, readInteger, readText } from '../itemValues';
-import { inBatches, prepareItems } from '../runner';
+import { readBoolean, readInteger, readText } from '../itemValues';
+import { itemParameter } from '../itemParameter';
+import { sendAsBatchesFill } from '../runner';
 import { approveCustomerLists } from './approveCustomerLists';
-import { deadlineOptions, DEFAULT_SAFETY_MARGIN_MS, lateReason, parseDeadline } from './deadline';
+import type { Guard } from './deadline';
+import { deadlineOptions, lateReason, readGuard } from './deadline';
 
 /** Optimove takes at most this many customers per UpdateCustomerPromotionStatus call. */
 export const APPROVALS_PER_CALL = 10_000;
@@ -68,9 +70,9 @@ export const description: INodeProperties[] = [
 		name: 'clearanceRequiredBy',
 		type: 'string',
 		default: '',
-		placeholder: "={{ $('Optimove Trigger').item.json.clearanceRequiredBy }}",
+		placeholder: "={{ $('Optimove Trigger').first().json.clearanceRequiredBy }}",
 		description:
-			'When Optimove needs the approvals (the notification\'s ClearanceRequiredBy: "YYYY-MM-DD HH:MM:SS" UTC, ISO 8601 or epoch). Approvals that would arrive later are not sent and fail; unreported customers count as rejected. Empty: no check.',
+			'When Optimove needs the approvals (the notification\'s ClearanceRequiredBy: "YYYY-MM-DD HH:MM:SS" UTC, ISO 8601 or epoch). Approvals that would arrive later are not sent and fail; unreported customers count as rejected. Empty: no check. Read from the trigger with .first() as shown, it is evaluated once per run; one reading the item (e.g. with .item) is evaluated for every customer.',
 	},
 	{
 		displayName: 'Options',
@@ -94,13 +96,10 @@ export const description: INodeProperties[] = [
 	},
 ];
 
-interface Approval {
+interface Approval extends Guard {
 	campaignId: number;
 	customerId: string;
 	approved: boolean;
-	/** Epoch ms the approval is guarded by; undefined when unguarded (none given, or Send Even If Late). */
-	deadline?: number;
-	marginMs: number;
 }
 
 /** Optimove's naive UTC timestamp, `YYYY-MM-DD HH:MM:SS`. */
@@ -112,11 +111,8 @@ function readApproval(ctx: IExecuteFunctions, itemIndex: number): Approval {
 	const campaignId = readInteger(ctx, itemIndex, 'campaignId', 'Campaign ID');
 	const customerId = readText(ctx, itemIndex, 'customerId', 'Customer ID');
 	const approved = readBoolean(ctx, itemIndex, 'approved', 'Approved');
-	const options = ctx.getNodeParameter('options', itemIndex, {}) as IDataObject;
-	const marginMs = Number(options.safetyMarginMs ?? DEFAULT_SAFETY_MARGIN_MS.clearance);
-	const { at, error } = parseDeadline(ctx.getNodeParameter('clearanceRequiredBy', itemIndex, ''));
-	if (error) throw fieldError(ctx, itemIndex, 'Clearance Required By', error);
-	const deadline = options.sendLate === true ? undefined : at;
+	const options = itemParameter(ctx, itemIndex, 'options', {}) as IDataObject;
+	const { deadline, marginMs } = readGuard(ctx, itemIndex, options, 'clearanceRequiredBy', 'Clearance Required By', 'clearance');
 	const late = deadline === undefined ? undefined : lateReason(deadline, runtime.now(), marginMs);
 	if (late) throw new NodeOperationError(ctx.getNode(), `Item ${itemIndex}: ${late}`, { itemIndex });
 	return { campaignId, customerId, approved, deadline, marginMs };
@@ -150,22 +146,21 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 	if (this.getNodeParameter('input', 0, 'item') === 'list') {
 		return approveCustomerLists.call(this, items, APPROVALS_PER_CALL, optimoveTimestamp);
 	}
-	const prepared = prepareItems(items, (itemIndex) => readApproval(this, itemIndex));
-	const byItem = new Map<number, Approval>();
-	for (const p of prepared) if ('entry' in p) byItem.set(p.itemIndex, p.entry);
-
-	const results = await inBatches(
-		this,
-		prepared,
-		APPROVALS_PER_CALL,
-		async (entries, itemIndexes) => {
-			const guarded = entries.filter((e) => e.deadline !== undefined);
+	// Each call leaves as soon as 10 000 customers of a campaign are read, not after every item.
+	const results = await sendAsBatchesFill(this, items.length, {
+		size: APPROVALS_PER_CALL,
+		read: (itemIndex) => readApproval(this, itemIndex),
+		groupBy: (entry) => entry.campaignId,
+		send: async (entries, itemIndexes) => {
+			// The guard again as the call leaves: its first customers may have been read long before
+			// (a batch fills slowly when every item evaluates an expression).
 			const now = runtime.now();
 			let latest: number | undefined;
-			for (const entry of guarded) {
-				const late = lateReason(entry.deadline as number, now, entry.marginMs);
+			for (const entry of entries) {
+				if (entry.deadline === undefined) continue;
+				const late = lateReason(entry.deadline, now, entry.marginMs);
 				if (late) throw new NodeOperationError(this.getNode(), late, { itemIndex: itemIndexes[0] });
-				const sendBy = (entry.deadline as number) - entry.marginMs;
+				const sendBy = entry.deadline - entry.marginMs;
 				latest = latest === undefined ? sendBy : Math.min(latest, sendBy);
 			}
 			await optimoveRequest.call(this, {
@@ -178,15 +173,9 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 				deadline: latest,
 				itemIndex: itemIndexes[0],
 			});
-			return {
-				sent: (itemIndex, batch) => {
-					const e = byItem.get(itemIndex) as Approval;
-					return { customerId: e.customerId, campaignId: e.campaignId, approved: e.approved, sent: true, batch };
-				},
-			};
 		},
-		{ groupBy: (entry) => entry.campaignId },
-	);
-	const output = (this.getNodeParameter('options', 0, {}) as IDataObject).output;
+		output: (e, batch) => ({ customerId: e.customerId, campaignId: e.campaignId, approved: e.approved, sent: true, batch }),
+	});
+	const output = (itemParameter(this, 0, 'options', {}) as IDataObject).output;
 	return output === 'summary' ? summarise(results) : results;
 }

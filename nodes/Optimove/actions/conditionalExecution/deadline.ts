@@ -1,4 +1,6 @@
-import type { INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { itemParameter } from '../itemParameter';
+import { fieldError } from '../itemValues';
 
 /**
  * Default time kept free before a deadline: an approval must be in Optimove's hands before it.
@@ -48,6 +50,24 @@ export function lateReason(deadline: number, now: number, marginMs: number): str
 			? `the deadline ${iso} passed ${now - deadline} ms ago`
 			: `the deadline ${iso} is only ${deadline - now} ms away, inside the safety margin of ${marginMs} ms`;
 	return `approval not sent: ${when}; Optimove counts unreported customers as rejected`;
+}
+
+/** An item's deadline guard: the deadline (epoch ms; undefined when none, or Send Even If Late) and its margin. */
+export interface Guard {
+	deadline?: number;
+	marginMs: number;
+}
+
+/**
+ * Reads an item's guard from the deadline field `name` and the item's Options (Safety Margin, Send
+ * Even If Late). Read through itemParameter: the deadline usually holds the same value for every
+ * item (the trigger's time, read with `.first()`), and n8n then evaluates it once per run.
+ */
+export function readGuard(ctx: IExecuteFunctions, itemIndex: number, options: IDataObject, name: string, field: string, kind: DeadlineKind): Guard {
+	const marginMs = Number(options.safetyMarginMs ?? DEFAULT_SAFETY_MARGIN_MS[kind]);
+	const { at, error } = parseDeadline(itemParameter(ctx, itemIndex, name, ''));
+	if (error) throw fieldError(ctx, itemIndex, field, error);
+	return { deadline: options.sendLate === true ? undefined : at, marginMs };
 }
 
 /** The options every approval operation offers around its deadline. */

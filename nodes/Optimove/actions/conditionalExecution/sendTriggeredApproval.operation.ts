@@ -2,9 +2,9 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { NodeOperationError } from 'n8n-workflow';
 import { optimoveRequest, runtime } from '../../../shared/transport';
 import { itemParameter } from '../itemParameter';
-import { fieldError, readBoolean, readObject, readText } from '../itemValues';
+import { readBoolean, readObject, readText } from '../itemValues';
 import { perItem } from '../runner';
-import { deadlineOptions, DEFAULT_SAFETY_MARGIN_MS, lateReason, parseDeadline } from './deadline';
+import { deadlineOptions, lateReason, readGuard } from './deadline';
 
 export const description: INodeProperties[] = [
 	{
@@ -54,12 +54,9 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 	return perItem(this, items, async (itemIndex) => {
 		const requestUid = readText(this, itemIndex, 'requestUid', 'Request UID');
 		const approved = readBoolean(this, itemIndex, 'approved', 'Approved');
-		const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
+		const options = itemParameter(this, itemIndex, 'options', {}) as IDataObject;
 		const additionalData = options.additionalData === undefined ? {} : readObject(this, itemIndex, 'options.additionalData', 'Additional Data');
-		const marginMs = Number(options.safetyMarginMs ?? DEFAULT_SAFETY_MARGIN_MS.triggered);
-		const { at, error } = parseDeadline(itemParameter(this, itemIndex, 'approvalDeadline', ''));
-		if (error) throw fieldError(this, itemIndex, 'Approval Deadline', error);
-		const deadline = options.sendLate === true ? undefined : at;
+		const { deadline, marginMs } = readGuard(this, itemIndex, options, 'approvalDeadline', 'Approval Deadline', 'triggered');
 		const now = runtime.now();
 		if (deadline !== undefined) {
 			const late = lateReason(deadline, now, marginMs);
