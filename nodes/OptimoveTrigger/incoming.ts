@@ -1,13 +1,12 @@
 import { timingSafeEqual } from 'crypto';
 import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
-import { verifySignature } from '../shared/signature';
+import { replayWindowRefusal, signatureHeaderOf, verifySignature } from '../shared/signature';
 import { runtime } from '../shared/transport';
+import { normalizeTriggeredNotification, parseNotificationBody } from '../shared/triggeredNotification';
+import type { SignatureStatus } from '../shared/triggeredNotification';
 import type { Scope } from './listenerLifecycle';
 import { signingSecret } from './signingSecret';
-import { normalizeListenerEvent, normalizeTriggeredNotification } from './normalize';
-import type { SignatureStatus } from './normalize';
-
-export const SIGNATURE_HEADERS = ['optimove-signature-content', 'x-optimove-signature-content'];
+import { normalizeListenerEvent } from './normalize';
 
 const NO_SECRET_NOTE =
 	'No Webhook Signing Secret on the Optimove API credential: this notification was NOT verified. Add the secret to reject forged requests.';
@@ -40,18 +39,8 @@ function hasValidToken(ctx: IWebhookFunctions): boolean {
  * rather than parsing the body a second time on every request.
  */
 function parseBody(request: IncomingBody, raw: Buffer | undefined): { payload?: IDataObject; error?: string } {
-	if (!raw || raw.length === 0) return { error: 'Empty body: Optimove sends a JSON object' };
-	let parsed: unknown;
-	if (request.contentType === 'application/json' && request.body !== undefined) parsed = request.body;
-	else {
-		try {
-			parsed = JSON.parse(raw.toString('utf8'));
-		} catch {
-			return { error: 'Malformed JSON body' };
-		}
-	}
-	if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) return { error: 'The body must be a JSON object' };
-	return { payload: parsed as IDataObject };
+	const parsed = request.contentType === 'application/json' ? (request.body as unknown) : undefined;
+	return parseNotificationBody(raw, parsed);
 }
 
 /**
@@ -75,18 +64,12 @@ async function readBody(request: IncomingBody): Promise<{ raw?: Buffer; status?:
 	return { raw: request.rawBody as Buffer | undefined };
 }
 
-function signatureHeader(ctx: IWebhookFunctions): unknown {
-	const headers = ctx.getHeaderData() as IDataObject;
-	for (const name of SIGNATURE_HEADERS) if (headers[name] !== undefined) return headers[name];
-	return undefined;
-}
-
 /**
  * Verifies the signature header with the credential's secret; undefined means reject. Without a
  * secret the notification is accepted, flagged as not verified.
  */
 async function checkSignature(ctx: IWebhookFunctions, raw: Buffer | undefined): Promise<SignatureStatus | undefined> {
-	const header = signatureHeader(ctx);
+	const header = signatureHeaderOf(ctx.getHeaderData() as IDataObject);
 	const lookup = await signingSecret(ctx);
 	let secret = lookup.secret;
 	let verified = secret !== '' && verifySignature(raw, header, secret);
@@ -125,12 +108,8 @@ export async function handleRequest(this: IWebhookFunctions): Promise<IWebhookRe
 	const { payload, error } = parseBody(request, raw);
 	if (!payload) return reject(this, 400, error as string);
 	const maxAgeSeconds = Number((this.getNodeParameter('options', {}) as IDataObject).maxAgeSeconds ?? 0);
-	if (maxAgeSeconds > 0) {
-		const sent = Number(payload.timestamp);
-		if (!Number.isFinite(sent) || Math.abs(now - sent) > maxAgeSeconds * 1000) {
-			return reject(this, 401, `Unauthorized: notification timestamp outside the ${maxAgeSeconds} s replay window`);
-		}
-	}
+	const stale = replayWindowRefusal(payload, now, maxAgeSeconds);
+	if (stale) return reject(this, 401, `Unauthorized: ${stale}`);
 	return {
 		workflowData: [[{ json: normalizeTriggeredNotification(payload, now, signature) }]],
 		webhookResponse: { received: true },

@@ -10,13 +10,6 @@ export function naiveUtcToIso(value: string): string | undefined {
 	return parsed.isValid ? (parsed.toISO({ suppressMilliseconds: true }) ?? undefined) : undefined;
 }
 
-/** Epoch milliseconds (or seconds, below 10^12) to ISO-8601 UTC. */
-export function epochToIso(value: number): string | undefined {
-	const ms = value < 1e12 ? value * 1000 : value;
-	const parsed = DateTime.fromMillis(ms, { zone: 'utc' });
-	return parsed.isValid ? (parsed.toISO() ?? undefined) : undefined;
-}
-
 /** Every naive-UTC timestamp among a listener payload's top-level fields, as ISO-8601 UTC. */
 function listenerTimestamps(payload: IDataObject): IDataObject {
 	const out: IDataObject = {};
@@ -48,44 +41,6 @@ export function normalizeListenerEvent(payload: IDataObject, now: number): IData
 		out.clearanceRequiredBy = timestamps.ClearanceRequiredBy;
 		out.msUntilClearance = Date.parse(timestamps.ClearanceRequiredBy as string) - now;
 	}
-	out.timestamps = timestamps;
-	out.body = payload;
-	return out;
-}
-
-export interface SignatureStatus {
-	verified: boolean;
-	note?: string;
-}
-
-export function normalizeTriggeredNotification(payload: IDataObject, now: number, signature: SignatureStatus): IDataObject {
-	const user = (payload.user ?? {}) as IDataObject;
-	const timestamps: IDataObject = {};
-	for (const key of ['timestamp', 'conditional_execution_approval_deadline']) {
-		if (typeof payload[key] === 'number') timestamps[key] = epochToIso(payload[key] as number);
-	}
-	const events = ((payload.trigger_context ?? {}) as IDataObject).events;
-	if (Array.isArray(events)) {
-		timestamps.triggerEvents = events.map((event) => {
-			const value = (event as IDataObject | null)?.timestamp;
-			return typeof value === 'number' ? (epochToIso(value) ?? null) : null;
-		});
-	}
-	const deadline = payload.conditional_execution_approval_deadline;
-	const out: IDataObject = {
-		source: 'triggeredConditionalExecution',
-		eventType: 'Triggered Conditional Execution',
-		requestUid: payload.request_uid ?? null,
-		userId: user.user_id ?? null,
-		isVisitor: user.is_visitor ?? null,
-	};
-	if (timestamps.timestamp) out.timestamp = timestamps.timestamp;
-	if (typeof deadline === 'number') {
-		out.approvalDeadline = timestamps.conditional_execution_approval_deadline;
-		out.msUntilDeadline = deadline - now;
-	}
-	out.signatureVerified = signature.verified;
-	if (signature.note) out.signatureNote = signature.note;
 	out.timestamps = timestamps;
 	out.body = payload;
 	return out;

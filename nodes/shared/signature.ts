@@ -29,3 +29,23 @@ export function verifySignature(rawBody: Buffer | string | undefined, header: un
 	const actual = Buffer.from(provided, 'utf8');
 	return expected.length === actual.length && timingSafeEqual(expected, actual);
 }
+
+/** Where Optimove puts a notification's signature (contract §4), in the order they are looked up. */
+export const SIGNATURE_HEADERS = ['optimove-signature-content', 'x-optimove-signature-content'];
+
+/** The signature header among request headers (lower-case names, as Node gives them). */
+export function signatureHeaderOf(headers: Record<string, unknown>): unknown {
+	for (const name of SIGNATURE_HEADERS) if (headers[name] !== undefined) return headers[name];
+	return undefined;
+}
+
+/**
+ * Why a notification is outside the replay window (its `timestamp`, epoch ms, more than
+ * `maxAgeSeconds` from now either way), or undefined when it is inside or no window is set.
+ */
+export function replayWindowRefusal(payload: { timestamp?: unknown }, now: number, maxAgeSeconds: number): string | undefined {
+	if (!(maxAgeSeconds > 0)) return undefined;
+	const sent = Number(payload.timestamp);
+	if (Number.isFinite(sent) && Math.abs(now - sent) <= maxAgeSeconds * 1000) return undefined;
+	return `notification timestamp outside the ${maxAgeSeconds} s replay window`;
+}

@@ -107,8 +107,14 @@ export const EXAMPLE_SANDBOX_URL = 'http://127.0.0.1:5680';
  * `sandboxUrl`, the examples' placeholder HTTP Request nodes (the channel provider stand-in) at the
  * sandbox actually running.
  */
-export function attachCredentials(workflow, credentials, { sandboxUrl } = {}) {
+/** The n8n the examples' own URLs assume (`npm start`'s default port); replaced by the running one's. */
+export const EXAMPLE_N8N_URL = 'http://127.0.0.1:5678';
+
+export function attachCredentials(workflow, credentials, { sandboxUrl, n8nUrl } = {}) {
 	const nodes = workflow.nodes.map((n) => {
+		if (n8nUrl && n.parameters?.resource === 'webhook' && String(n.parameters?.url ?? '').startsWith(EXAMPLE_N8N_URL)) {
+			n = { ...n, parameters: { ...n.parameters, url: n8nUrl.replace(/\/+$/, '') + n.parameters.url.slice(EXAMPLE_N8N_URL.length) } };
+		}
 		if (sandboxUrl && n.type === 'n8n-nodes-base.httpRequest' && String(n.parameters?.url ?? '').startsWith(EXAMPLE_SANDBOX_URL)) {
 			return { ...n, parameters: { ...n.parameters, url: sandboxUrl.replace(/\/+$/, '') + n.parameters.url.slice(EXAMPLE_SANDBOX_URL.length) } };
 		}

@@ -54,6 +54,34 @@ const SCENARIOS = {
 			assert.equal(approval.late, false);
 		}
 	},
+	'7-triggered-with-webhook-node.json': async (ctx, workflowId) => {
+		// Register the Webhook node's production URL once, as the example's lower branch does.
+		const registered = await ctx.n8n.execute(workflowId, { trigger: 'Once: Register the Webhook URL' });
+		assertSucceeded(registered);
+		const [hook] = nodeOutput(registered, 'Create Webhook at Optimove');
+		assert.equal(hook.url, ctx.n8n.webhookUrl('optimove-triggered-notifications'));
+		try {
+			const batch = await ctx.sandbox.fireTriggered({ count: 5, mode: 'signed', urls: [hook.url] });
+			assert.deepEqual(batch.byStatus, { 200: 5 });
+			const forged = await ctx.sandbox.fireTriggered({ count: 3, mode: 'forged', urls: [hook.url] });
+			assert.deepEqual(forged.byStatus, { 200: 3 }, "n8n's Webhook node answers before the workflow checks anything");
+			const executions = await ctx.n8n.waitForExecutions(workflowId, 9, { includeData: true });
+			const runs = executions.filter((e) => e.mode !== 'manual');
+			assert.equal(runs.length, 8);
+			for (const { request_uid: uid } of batch.results) {
+				const { approval } = ctx.sandbox.notification(uid);
+				assert.ok(approval, `approval for ${uid}`);
+				assert.equal(approval.approved, true);
+				assert.equal(approval.late, false);
+			}
+			for (const { request_uid: uid } of forged.results) assert.equal(ctx.sandbox.notification(uid).approval, undefined, `no approval for forged ${uid}`);
+			const refused = runs.filter((e) => e.status === 'error');
+			assert.equal(refused.length, 3, 'each forged notification fails at Verify Triggered Notification');
+			for (const e of refused) assert.match(executionError(e)?.message ?? '', /not a genuine Optimove notification: missing or invalid signature/);
+		} finally {
+			ctx.sandbox.state.webhooks.delete(hook.id); // leave the sandbox as the other examples expect it
+		}
+	},
 	'3-campaign-delivery.json': async (ctx, workflowId) => {
 		// Publishing registered type 13 on channel 505 and type 4 (no channel).
 		const slots = ctx.sandbox.listListeners().filter((l) => [4, 13].includes(l.EventTypeID));
@@ -145,7 +173,7 @@ export function register(ctx) {
 			describe(example.name, () => {
 				let workflowId;
 				before(async () => {
-					workflowId = await ctx.n8n.createWorkflow(attachCredentials(example, ctx.credentials, { sandboxUrl: ctx.sandbox.url }));
+					workflowId = await ctx.n8n.createWorkflow(attachCredentials(example, ctx.credentials, { sandboxUrl: ctx.sandbox.url, n8nUrl: ctx.n8n.baseUrl }));
 					await ctx.n8n.publish(workflowId);
 				});
 				after(async () => {

@@ -28,6 +28,8 @@ export interface RunOptions {
 	params: Record<string, Param>;
 	items?: INodeExecutionData[];
 	continueOnFail?: boolean;
+	/** The Optimove API credential's fields, instead of REST_CREDENTIALS. */
+	credentials?: IDataObject;
 	/** Answers each request; default 200 with no body. */
 	reply?: (request: SentRequest, callNumber: number) => Reply;
 	/** The node's raw parameters as n8n stores them (e.g. `={{ $json.x }}`); default none. */
@@ -69,7 +71,7 @@ export async function run(resource: string, operation: string, options: RunOptio
 	const node = options.raw ? { ...TEST_NODE, parameters: options.raw } : TEST_NODE;
 	const ctx = {
 		getNode: () => node,
-		getCredentials: async () => ({ ...REST_CREDENTIALS.optimoveApi }),
+		getCredentials: async () => ({ ...(options.credentials ?? REST_CREDENTIALS.optimoveApi) }),
 		getInputData: () => items,
 		getNodeParameter: (name: string, itemIndex: number, fallback?: unknown) => {
 			events.push(`param ${name} ${itemIndex}`);
@@ -78,7 +80,11 @@ export async function run(resource: string, operation: string, options: RunOptio
 			return value === undefined ? fallback : value;
 		},
 		continueOnFail: () => options.continueOnFail ?? false,
-		helpers: { httpRequestWithAuthentication: http },
+		helpers: {
+			httpRequestWithAuthentication: http,
+			// n8n's helper gives a binary property's bytes whatever its storage mode; here: base64 kept in the item.
+			getBinaryDataBuffer: async (itemIndex: number, property: string) => Buffer.from(items[itemIndex].binary?.[property]?.data ?? '', 'base64'),
+		},
 	};
 	const output = await RESOURCES[resource].operations[operation].execute.call(ctx as never, items);
 	return { output, requests, http, events };

@@ -2,6 +2,7 @@ import type { INodeProperties } from 'n8n-workflow';
 import type { ResourceModule } from '../types';
 import * as approveCustomers from './approveCustomers.operation';
 import * as sendTriggeredApproval from './sendTriggeredApproval.operation';
+import * as verifyTriggeredNotification from './verifyTriggeredNotification.operation';
 import { getTriggeredSettings, updateTriggeredSettings } from './settings';
 
 const operationProperty: INodeProperties = {
@@ -36,11 +37,18 @@ const operationProperty: INodeProperties = {
 			description: "Set the tenant's approval timeout and signing secret",
 			action: 'Update triggered settings',
 		},
+		{
+			name: 'Verify Triggered Notification',
+			value: 'verifyTriggeredNotification',
+			description:
+				"Check the signature and age of a triggered notification received by n8n's Webhook node, and output it as the Optimove Trigger would",
+			action: 'Verify a triggered notification',
+		},
 	],
 	default: 'approveCustomers',
 };
 
 export const conditionalExecution: ResourceModule = {
 	operationProperty,
-	operations: { approveCustomers, getTriggeredSettings, sendTriggeredApproval, updateTriggeredSettings },
+	operations: { approveCustomers, getTriggeredSettings, sendTriggeredApproval, updateTriggeredSettings, verifyTriggeredNotification },
 };
