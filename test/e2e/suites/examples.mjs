@@ -74,7 +74,7 @@ const SCENARIOS = {
 				assert.equal(approval.approved, true);
 				assert.equal(approval.late, false);
 			}
-			for (const { request_uid: uid } of forged.results) assert.equal(ctx.sandbox.notification(uid).approval, undefined, `no approval for forged ${uid}`);
+			for (const { request_uid: uid } of forged.results) assert.equal(ctx.sandbox.notification(uid).approval, null, `no approval for forged ${uid}`);
 			const refused = runs.filter((e) => e.status === 'error');
 			assert.equal(refused.length, 3, 'each forged notification fails at Verify Triggered Notification');
 			for (const e of refused) assert.match(executionError(e)?.message ?? '', /not a genuine Optimove notification: missing or invalid signature/);

@@ -52,7 +52,7 @@ function lookup(params: Record<string, Param>, name: string): Param {
  * way the transport calls it (`returnFullResponse`, `ignoreHttpStatusErrors`), on a virtual clock.
  */
 export async function run(resource: string, operation: string, options: RunOptions) {
-	const items = options.items ?? [{ json: {} }];
+	const items: INodeExecutionData[] = options.items ?? [{ json: {} }];
 	const requests: SentRequest[] = [];
 	/** Parameter evaluations (`param <name> <itemIndex>`) and requests (`request <n>`), in the order they happened. */
 	const events: string[] = [];
