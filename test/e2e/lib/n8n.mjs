@@ -276,10 +276,11 @@ function startWatchdog(pgid) {
  * `args` (extra CLI arguments, e.g. `['--concurrency=5']`), `healthPort` (where
  * `/healthz/readiness` answers when not on `port`: a worker's QUEUE_HEALTH_CHECK_PORT), `tarball`
  * (install the package with `npm install <tarball>` instead of copying dist/), `label` (prefix of
- * echoed output). Only a main signs in and gets an API key.
+ * echoed output), `install` (ensureN8nInstalled()'s result, to skip the check). Only a main signs
+ * in and gets an API key.
  */
 export async function startN8n(options = {}) {
-	const install = await ensureN8nInstalled({ quiet: options.quiet });
+	const install = options.install ?? (await ensureN8nInstalled({ quiet: options.quiet }));
 	const packageDir = path.resolve(options.packageDir ?? ROOT);
 	const ownFolder = !options.userFolder;
 	const userFolder = options.userFolder ? path.resolve(options.userFolder) : mkdtempSync(path.join(os.tmpdir(), 'n8n-optimove-e2e-'));

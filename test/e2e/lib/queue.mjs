@@ -206,6 +206,7 @@ export async function startQueueCluster(options = {}) {
 			label: 'main',
 			port: mainPort,
 			tarball,
+			install,
 			quiet,
 			env: { ...common, N8N_DISABLE_PRODUCTION_MAIN_PROCESS: 'true' },
 		});
@@ -219,7 +220,7 @@ export async function startQueueCluster(options = {}) {
 			workerPorts.push(port);
 		}
 		const others = await Promise.allSettled([
-			startN8n({ command: 'webhook', label: 'webhook', port: webhookPort, tarball, quiet, env: common }),
+			startN8n({ command: 'webhook', label: 'webhook', port: webhookPort, tarball, install, quiet, env: common }),
 			...workerPorts.map((port, i) =>
 				startN8n({
 					command: 'worker',
@@ -229,6 +230,7 @@ export async function startQueueCluster(options = {}) {
 					port,
 					healthPort: port,
 					tarball,
+					install,
 					quiet,
 					env: { ...common, QUEUE_HEALTH_CHECK_ACTIVE: 'true', QUEUE_HEALTH_CHECK_PORT: String(port), N8N_WORKER_SERVER_ADDRESS: '127.0.0.1', ...options.workerEnv },
 				}),
