@@ -1,7 +1,7 @@
 // One n8n and one sandbox for every suite (started by test/e2e/run.mjs); with E2E_QUEUE=1
-// (`run.mjs --queue`) one n8n in queue mode instead (test/e2e/lib/queue.mjs: main, webhook processor,
-// two workers; `ctx.n8n` is main, `ctx.queue` the whole cluster) and the suites of test/e2e/queue/. Each file in suites/
-// exports `register(ctx)` and defines its describe blocks; it reads `ctx.n8n` (test/e2e/lib/n8n.mjs),
+// (`run.mjs --queue`) one n8n in queue mode instead (test/e2e/lib/queue.mjs: main, webhook
+// processor, two workers; `ctx.n8n` is main, `ctx.queue` the whole cluster) and the suites of
+// test/e2e/queue/. Each file in suites/ exports `register(ctx)` and defines its describe blocks; it reads `ctx.n8n` (test/e2e/lib/n8n.mjs),
 // `ctx.sandbox` (sandbox/server.mjs) and `ctx.credentials` (test/e2e/lib/fixtures.mjs) inside its
 // hooks and tests, never at register time: they exist once the root `before` has run.
 import { readdirSync, writeFileSync } from 'node:fs';

@@ -87,9 +87,7 @@ function installPackage(userFolder, packageDir, { link = false, tarball, node24B
 	const nodesDir = path.join(userFolder, '.n8n', 'nodes');
 	const target = path.join(nodesDir, 'node_modules', PACKAGE_NAME);
 	if (tarball) return npmInstallTarball(nodesDir, tarball, node24Bin);
-	const pkg = JSON.parse(readFileSync(path.join(packageDir, 'package.json'), 'utf8'));
-	const missing = [...(pkg.n8n?.nodes ?? []), ...(pkg.n8n?.credentials ?? [])].filter((f) => !existsSync(path.join(packageDir, f)));
-	if (missing.length) throw new Error(`${missing.join(', ')} missing in ${packageDir}: run npm run build first`);
+	const pkg = assertBuilt(packageDir);
 	rmSync(target, { recursive: true, force: true });
 	mkdirSync(path.dirname(target), { recursive: true });
 	if (link) {
@@ -123,8 +121,17 @@ function npmInstallTarball(nodesDir, tarball, node24Bin) {
 	});
 }
 
+/** The package's package.json, once every file its `n8n` block names exists. */
+function assertBuilt(packageDir) {
+	const pkg = JSON.parse(readFileSync(path.join(packageDir, 'package.json'), 'utf8'));
+	const missing = [...(pkg.n8n?.nodes ?? []), ...(pkg.n8n?.credentials ?? [])].filter((f) => !existsSync(path.join(packageDir, f)));
+	if (missing.length) throw new Error(`${missing.join(', ')} missing in ${packageDir}: run npm run build first`);
+	return pkg;
+}
+
 /** `npm pack` of a built package (package.json + dist/) into `destDir` → the tarball's path. */
 export function packTarball(destDir, packageDir = ROOT) {
+	assertBuilt(packageDir);
 	mkdirSync(destDir, { recursive: true });
 	const out = execFileSync('npm', ['pack', '--ignore-scripts', '--silent', '--pack-destination', destDir], { cwd: packageDir, encoding: 'utf8' });
 	return path.join(destDir, out.trim().split('\n').pop());
