@@ -27,7 +27,7 @@ export function register(ctx) {
 			const webhookBase = ctx.queue.webhook.baseUrl;
 			const hooks = [...ctx.sandbox.state.webhooks.values()].filter((h) => h.url.startsWith(`${webhookBase}/webhook/`));
 			assert.equal(hooks.length, 1, 'the one webhook Optimove posts to is at the webhook processor');
-			const fired = await ctx.sandbox.fireTriggered({ count: COUNT, mode: 'signed', ratePerSec: 5 });
+			const fired = await ctx.sandbox.fireTriggered({ count: COUNT, mode: 'signed', ratePerSec: 2 });
 			assert.deepEqual(fired.byStatus, { 200: COUNT });
 			const executions = await ctx.n8n.waitForExecutions(workflowId, COUNT, { includeData: false, timeoutMs: 60_000 });
 			assert.deepEqual(executions.map((e) => e.status), Array(COUNT).fill('success'));
