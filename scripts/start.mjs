@@ -7,12 +7,17 @@
 // OPTIMOVE_API_KEY (and optionally OPTIMOVE_WEBHOOK_SECRET, OPTIMOVE_PROMOTIONS_URL,
 // OPTIMOVE_EVENTS_URL, OPTIMOVE_TENANT_ID, OPTIMOVE_EVENTS_TOKEN). Example workflows are then
 // imported but NOT published: publishing registers listeners in your tenant.
+//
+// `npm start -- --queue`: the same demo with n8n in queue mode (main, one webhook processor, two
+// workers) on the local PostgreSQL and Redis (test/e2e/lib/queue.mjs; a fresh database and Redis
+// prefix, removed again by Ctrl-C).
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const queueMode = process.argv.slice(2).includes('--queue');
 const run = (cmd, args) => execFileSync(cmd, args, { cwd: root, stdio: 'inherit' });
 
 if (!existsSync(path.join(root, 'node_modules', '.package-lock.json'))) {
@@ -25,6 +30,7 @@ run('npm', ['run', 'build', '--silent']);
 const { startN8n, freePort } = await import('../test/e2e/lib/n8n.mjs');
 const { attachCredentials, createCredentials, readExamples } = await import('../test/e2e/lib/fixtures.mjs');
 const { startSandbox } = await import('../sandbox/server.mjs');
+const { queueServicesReachable, startQueueCluster } = await import('../test/e2e/lib/queue.mjs');
 
 /** The sandbox command(s) that fire each example workflow (run from another terminal). */
 const FIRE = {
@@ -57,8 +63,23 @@ try {
 		stoppers.push(() => sandbox.close());
 	}
 	const n8nPort = Number(process.env.N8N_PORT || 5678);
-	const n8n = await startN8n({ port: (await isFree(n8nPort)) ? n8nPort : await freePort(), quiet: true });
-	stoppers.push(() => n8n.stop());
+	const mainPort = (await isFree(n8nPort)) ? n8nPort : await freePort();
+	let n8n;
+	let cluster;
+	if (queueMode) {
+		const services = await queueServicesReachable();
+		if (!services.ok) throw new Error(`--queue needs PostgreSQL and Redis; ${services.reason}`);
+		console.log('Starting n8n in queue mode: main, then a webhook processor and two workers…');
+		const webhookPort = (await isFree(5688)) ? 5688 : await freePort();
+		cluster = await startQueueCluster({ quiet: true, workers: 2, ports: { main: mainPort, webhook: webhookPort } });
+		stoppers.push(() => cluster.stop());
+		n8n = cluster.main;
+	} else {
+		n8n = await startN8n({ port: mainPort, quiet: true });
+		stoppers.push(() => n8n.stop());
+	}
+	// Where production webhooks (and so the sandbox commands that post to n8n) arrive.
+	const webhookBase = cluster ? cluster.webhook.baseUrl : n8n.baseUrl;
 
 	const target = real
 		? {
@@ -101,9 +122,16 @@ n8n with n8n-nodes-optimove is running.
   Login    ${n8n.owner.email} / ${n8n.owner.password}
   Optimove ${real ? `${process.env.OPTIMOVE_BASE_URL} (your account)` : `${sandbox.url} (local sandbox, API key sandbox-api-key)`}
 `);
+	if (cluster) {
+		console.log(`Queue mode (PostgreSQL database ${cluster.database}, Redis prefix ${cluster.prefix}):
+  main               ${cluster.main.baseUrl}  pid ${cluster.main.pid}   editor, API, publishing: registers the listeners and webhook at Optimove
+  webhook processor  ${cluster.webhook.baseUrl}  pid ${cluster.webhook.pid}   receives Optimove's calls (/webhook/…): URL token and signature checks
+${cluster.workers.map((w, i) => `  worker ${i + 1}           health http://127.0.0.1:${w.port}/healthz  pid ${w.pid}   runs the executions: reads, approvals, events`).join('\n')}
+`);
+	}
 	const env = [];
 	if (!real && sandbox.url !== 'http://127.0.0.1:5680') env.push(`OPTIMOVE_SANDBOX_URL=${sandbox.url}`);
-	if (n8n.baseUrl !== 'http://127.0.0.1:5678' && n8n.baseUrl !== 'http://localhost:5678') env.push(`N8N_URL=${n8n.baseUrl}`);
+	if (webhookBase !== 'http://127.0.0.1:5678' && webhookBase !== 'http://localhost:5678') env.push(`N8N_URL=${webhookBase}`);
 	const cli = `${env.length ? `${env.join(' ')} ` : ''}npm run sandbox --`;
 	for (const w of imported) {
 		console.log(`${w.published ? 'published' : 'imported '}  ${w.name}\n           ${n8n.baseUrl}/workflow/${w.id}`);

@@ -11,7 +11,7 @@
 // - a manual run of a saved workflow through the editor's POST /rest/workflows/{id}/run with
 //   `{ triggerToStartFrom: { name } }` → `{ executionId }` (the public API has no /execute in 2.41.1);
 // - executions through GET /api/v1/executions[/{id}]?includeData=true.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
@@ -83,12 +83,11 @@ export async function isPortFree(port) {
  * resolves `n8n-workflow` through n8n, as an installed package does; `link: true` symlinks the
  * repository instead (then it resolves the repository's own node_modules first).
  */
-function installPackage(userFolder, packageDir, { link = false } = {}) {
+function installPackage(userFolder, packageDir, { link = false, tarball, node24Bin } = {}) {
 	const nodesDir = path.join(userFolder, '.n8n', 'nodes');
 	const target = path.join(nodesDir, 'node_modules', PACKAGE_NAME);
-	const pkg = JSON.parse(readFileSync(path.join(packageDir, 'package.json'), 'utf8'));
-	const missing = [...(pkg.n8n?.nodes ?? []), ...(pkg.n8n?.credentials ?? [])].filter((f) => !existsSync(path.join(packageDir, f)));
-	if (missing.length) throw new Error(`${missing.join(', ')} missing in ${packageDir}: run npm run build first`);
+	if (tarball) return npmInstallTarball(nodesDir, tarball, node24Bin);
+	const pkg = assertBuilt(packageDir);
 	rmSync(target, { recursive: true, force: true });
 	mkdirSync(path.dirname(target), { recursive: true });
 	if (link) {
@@ -103,6 +102,39 @@ function installPackage(userFolder, packageDir, { link = false } = {}) {
 		path.join(nodesDir, 'package.json'),
 		JSON.stringify({ name: 'installed-nodes', private: true, dependencies: { [PACKAGE_NAME]: pkg.version } }, null, 2),
 	);
+}
+
+/**
+ * What the README tells users of queue mode (and Docker images) to do: `npm install` the package in
+ * `<user folder>/.n8n/nodes`, here from a tarball made by `npm pack` (packTarball()). `--omit=peer`
+ * keeps npm from installing a second n8n-workflow next to the package: n8n provides its own.
+ */
+function npmInstallTarball(nodesDir, tarball, node24Bin) {
+	mkdirSync(nodesDir, { recursive: true });
+	if (!existsSync(path.join(nodesDir, 'package.json'))) {
+		writeFileSync(path.join(nodesDir, 'package.json'), JSON.stringify({ name: 'installed-nodes', private: true, dependencies: {} }, null, 2));
+	}
+	execFileSync('npm', ['install', '--omit=peer', '--no-audit', '--no-fund', '--loglevel=error', path.resolve(tarball)], {
+		cwd: nodesDir,
+		env: { ...process.env, PATH: `${node24Bin}${path.delimiter}${process.env.PATH}` },
+		stdio: ['ignore', 'ignore', 'pipe'],
+	});
+}
+
+/** The package's package.json, once every file its `n8n` block names exists. */
+function assertBuilt(packageDir) {
+	const pkg = JSON.parse(readFileSync(path.join(packageDir, 'package.json'), 'utf8'));
+	const missing = [...(pkg.n8n?.nodes ?? []), ...(pkg.n8n?.credentials ?? [])].filter((f) => !existsSync(path.join(packageDir, f)));
+	if (missing.length) throw new Error(`${missing.join(', ')} missing in ${packageDir}: run npm run build first`);
+	return pkg;
+}
+
+/** `npm pack` of a built package (package.json + dist/) into `destDir` → the tarball's path. */
+export function packTarball(destDir, packageDir = ROOT) {
+	assertBuilt(packageDir);
+	mkdirSync(destDir, { recursive: true });
+	const out = execFileSync('npm', ['pack', '--ignore-scripts', '--silent', '--pack-destination', destDir], { cwd: packageDir, encoding: 'utf8' });
+	return path.join(destDir, out.trim().split('\n').pop());
 }
 
 /** The environment of a quiet, deterministic, loopback-only n8n (see docs/real-n8n.md). */
@@ -246,15 +278,24 @@ function startWatchdog(pgid) {
  * be built), `link` (symlink the package instead of copying it), `userFolder` (default: a fresh temp
  * folder, removed by stop() unless `keepUserFolder`; pass one to persist across runs), `env` (extra
  * environment, wins over the defaults), `quiet` (do not echo n8n's output; it is kept for logs()).
+ *
+ * Queue mode (test/e2e/lib/queue.mjs): `command` ('start' = main, default; 'webhook'; 'worker'),
+ * `args` (extra CLI arguments, e.g. `['--concurrency=5']`), `healthPort` (where
+ * `/healthz/readiness` answers when not on `port`: a worker's QUEUE_HEALTH_CHECK_PORT), `tarball`
+ * (install the package with `npm install <tarball>` instead of copying dist/), `label` (prefix of
+ * echoed output), `install` (ensureN8nInstalled()'s result, to skip the check). Only a main signs
+ * in and gets an API key.
  */
 export async function startN8n(options = {}) {
-	const install = await ensureN8nInstalled({ quiet: options.quiet });
+	const install = options.install ?? (await ensureN8nInstalled({ quiet: options.quiet }));
 	const packageDir = path.resolve(options.packageDir ?? ROOT);
 	const ownFolder = !options.userFolder;
 	const userFolder = options.userFolder ? path.resolve(options.userFolder) : mkdtempSync(path.join(os.tmpdir(), 'n8n-optimove-e2e-'));
 	mkdirSync(userFolder, { recursive: true });
 	if (ownFolder && !options.keepUserFolder) tempFolders.add(userFolder);
-	installPackage(userFolder, packageDir, { link: options.link });
+	installPackage(userFolder, packageDir, { link: options.link, tarball: options.tarball, node24Bin: install.node24Bin });
+	const command = options.command ?? 'start';
+	const label = options.label ?? 'n8n';
 	const bin = path.join(install.n8nDir, 'node_modules', 'n8n', 'bin', 'n8n');
 	const node24 = path.join(install.node24Bin, 'node');
 	installExitHooks();
@@ -282,7 +323,7 @@ export async function startN8n(options = {}) {
 
 	const launchOnce = async () => {
 		const started = Date.now();
-		child = spawn(node24, [bin, 'start'], { env, cwd: userFolder, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+		child = spawn(node24, [bin, command, ...(options.args ?? [])], { env, cwd: userFolder, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
 		const pgid = child.pid;
 		live.add(pgid);
 		startWatchdog(pgid);
@@ -297,22 +338,22 @@ export async function startN8n(options = {}) {
 		);
 		const onData = (chunk) => {
 			logText += chunk;
-			if (!options.quiet) process.stderr.write(`[n8n] ${chunk}`);
+			if (!options.quiet) process.stderr.write(`[${label}] ${chunk}`);
 		};
 		child.stdout.on('data', onData);
 		child.stderr.on('data', onData);
 		try {
 			await waitFor(
 				async () => {
-					if (dead) throw Object.assign(new Error(`n8n exited during start:\n${logText.slice(-3000)}`), { fatal: true });
-					const res = await fetch(`http://127.0.0.1:${port}/healthz/readiness`, { signal: AbortSignal.timeout(5000) });
+					if (dead) throw Object.assign(new Error(`${label} exited during start:\n${logText.slice(-3000)}`), { fatal: true });
+					const res = await fetch(`http://127.0.0.1:${options.healthPort ?? port}/healthz/readiness`, { signal: AbortSignal.timeout(5000) });
 					return res.ok;
 				},
-				{ timeoutMs: READY_TIMEOUT_MS, what: `n8n readiness on port ${port}` },
+				{ timeoutMs: READY_TIMEOUT_MS, what: `${label} readiness on port ${options.healthPort ?? port}` },
 			);
 		} catch (error) {
 			await hardKill();
-			if (!/exited during start/.test(error.message)) error.message += `\n--- n8n output (tail) ---\n${logText.slice(-3000)}`;
+			if (!/exited during start/.test(error.message)) error.message += `\n--- ${label} output (tail) ---\n${logText.slice(-3000)}`;
 			throw error;
 		}
 		return (Date.now() - started) / 1000;
@@ -423,6 +464,8 @@ export async function startN8n(options = {}) {
 			return brokerPort;
 		},
 		userFolder,
+		command,
+		label,
 		apiKey: undefined,
 		owner: { email: OWNER.email, password: OWNER.password },
 		bootSeconds,
@@ -529,10 +572,11 @@ export async function startN8n(options = {}) {
 			if (stopped) throw new Error('restart() after stop(): the user folder is gone');
 			await stop();
 			handle.bootSeconds = await launch();
-			await login();
+			if (command === 'start') await login();
 		},
 	};
 
+	if (command !== 'start') return handle; // webhook processors and workers have no editor API
 	try {
 		await login();
 		handle.apiKey = await createApiKey();

@@ -47,6 +47,39 @@ function ifScrub(name) {
 
 const link = (to) => ({ node: to, type: 'main', index: 0 });
 
+/** The Optimove Trigger on type 5 as the start (publishing registers the listener). */
+export function triggerStart(hook, credential) {
+	return {
+		name: 'Optimove Trigger',
+		node: node('Optimove Trigger', TRIGGER, { source: 'eventListeners', events: [5] }, { credential, webhookId: hook }),
+		campaignId: '={{ $json.campaignId }}',
+		clearance: "={{ $('Optimove Trigger').first().json.clearanceRequiredBy }}",
+	};
+}
+
+/** One item per page: start → Get Processed Customers (pages) → Code node scrub → Approve Customers (list). */
+export function pagesWorkflow({ name, start, credential }) {
+	return {
+		name,
+		nodes: [
+			start.node,
+			node('Get Processed Customers', OPTIMOVE, { resource: 'campaign', operation: 'getProcessedCustomers', campaignId: start.campaignId, customerAttributes: ['Country', 'OptIn'], returnAll: true, output: 'pages' }, { credential }),
+			node('Scrub', 'n8n-nodes-base.code', { jsCode: SCRUB_PAGES }, { typeVersion: 2 }),
+			node(
+				'Approve Customers',
+				OPTIMOVE,
+				{ resource: 'conditionalExecution', operation: 'approveCustomers', input: 'list', customersField: 'customers', campaignId: '={{ $json.CampaignID }}', approved: true, clearanceRequiredBy: start.clearance, options: { output: 'summary' } },
+				{ credential },
+			),
+		],
+		connections: {
+			[start.name]: { main: [[link('Get Processed Customers')]] },
+			'Get Processed Customers': { main: [[link('Scrub')]] },
+			Scrub: { main: [[link('Approve Customers')]] },
+		},
+	};
+}
+
 export function register(ctx) {
 	describe('scheduled conditional execution (type 5 → read → scrub → approve)', () => {
 		let useTrigger;
@@ -66,14 +99,7 @@ export function register(ctx) {
 		 * listener, the sandbox notifies it), or n8n's Webhook node fed the same payload.
 		 */
 		function startNode(hook) {
-			if (useTrigger) {
-				return {
-					name: 'Optimove Trigger',
-					node: node('Optimove Trigger', TRIGGER, { source: 'eventListeners', events: [5] }, { credential: ctx.credentials.optimoveApi, webhookId: hook }),
-					campaignId: '={{ $json.campaignId }}',
-					clearance: "={{ $('Optimove Trigger').first().json.clearanceRequiredBy }}",
-				};
-			}
+			if (useTrigger) return triggerStart(hook, ctx.credentials.optimoveApi);
 			return {
 				name: 'Webhook',
 				node: webhookNode(hook, { responseMode: 'onReceived' }),
@@ -173,25 +199,7 @@ export function register(ctx) {
 			const { campaignId } = ctx.sandbox.createCampaign({ customers: CUSTOMERS, clearanceInMs: 30 * 60_000 });
 			const hook = 'e2e-scheduled-pages';
 			const start = startNode(hook);
-			const workflow = {
-				name: 'scheduled: per page',
-				nodes: [
-					start.node,
-					node('Get Processed Customers', OPTIMOVE, { resource: 'campaign', operation: 'getProcessedCustomers', campaignId: start.campaignId, customerAttributes: ['Country', 'OptIn'], returnAll: true, output: 'pages' }, { credential: ctx.credentials.optimoveApi }),
-					node('Scrub', 'n8n-nodes-base.code', { jsCode: SCRUB_PAGES }, { typeVersion: 2 }),
-					node(
-						'Approve Customers',
-						OPTIMOVE,
-						{ resource: 'conditionalExecution', operation: 'approveCustomers', input: 'list', customersField: 'customers', campaignId: '={{ $json.CampaignID }}', approved: true, clearanceRequiredBy: start.clearance, options: { output: 'summary' } },
-						{ credential: ctx.credentials.optimoveApi },
-					),
-				],
-				connections: {
-					[start.name]: { main: [[link('Get Processed Customers')]] },
-					'Get Processed Customers': { main: [[link('Scrub')]] },
-					Scrub: { main: [[link('Approve Customers')]] },
-				},
-			};
+			const workflow = pagesWorkflow({ name: 'scheduled: per page', start, credential: ctx.credentials.optimoveApi });
 			const { execution, seconds } = await runCampaign(workflow, hook, campaignId);
 			assert.equal(execution.status, 'success', JSON.stringify(execution.data?.resultData?.error ?? {}));
 			const { expected, result } = assertApprovals(campaignId);
