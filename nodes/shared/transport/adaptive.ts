@@ -1,6 +1,14 @@
 /** Windows of one extra request each after a 429, before the climb back starts doubling. */
 const GENTLE_WINDOWS = 4;
 
+/**
+ * A share below a quarter of the limit was squeezed out by a process that held the whole window
+ * (it never met a 429, so it never yielded): after this many windows without a 429 the full budget
+ * is tried at once, instead of climbing back one request at a time once the other has finished.
+ */
+const SQUEEZED_BELOW = 1 / 4;
+const SQUEEZED_PROBE_WINDOWS = 4;
+
 /** After a 429 the share falls to this fraction of what the server accepted from us in the last window. */
 const DECREASE = 0.9;
 
@@ -19,7 +27,8 @@ function recovered(windows: number): number {
  * accepted yet), so two processes that collided settle near half each, the sum under the server's
  * limit. Without further 429s it climbs back: one request per
  * window for four windows (probing gently where the collision was), then doubling (the others have
- * evidently gone). A 429 for a send started before the last decrease is news already acted on.
+ * evidently gone); a share squeezed below a quarter tries the full budget after four windows. A 429
+ * for a send started before the last decrease is news already acted on.
  */
 export class AdaptiveRate {
 	/** Answers the server counted (anything but a 429) within the last window, ascending. */
@@ -40,6 +49,7 @@ export class AdaptiveRate {
 	limitAt(now: number): number {
 		if (this.level >= this.max) return this.max;
 		const windows = Math.floor((now - this.loweredAt) / this.windowMs);
+		if (this.level < this.max * SQUEEZED_BELOW && windows >= SQUEEZED_PROBE_WINDOWS) return this.max;
 		return Math.min(this.max, this.level + recovered(windows));
 	}
 

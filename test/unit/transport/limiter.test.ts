@@ -211,6 +211,15 @@ describe('AdaptiveRate: the share of a key this process learns from 429s', () =>
 		expect(r.limitAt(T0 + 3_600_000)).toBe(50);
 	});
 
+	it('a share squeezed below a quarter (another process held the window) tries the full budget after four clean windows', () => {
+		const r = rate();
+		r.throttled(T0, T0); // 22
+		r.throttled(T0 + 100, T0 + 50); // 9
+		expect(r.limitAt(T0 + 100)).toBe(9);
+		expect([1, 2, 3].map((k) => r.limitAt(T0 + 100 + k * 10_000))).toEqual([10, 11, 12]);
+		expect(r.limitAt(T0 + 100 + 4 * 10_000)).toBe(50);
+	});
+
 	it('a new 429 during the climb starts it again from the level reached', () => {
 		const r = rate();
 		answered(r, 30, T0);

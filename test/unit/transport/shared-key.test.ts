@@ -153,14 +153,16 @@ describe('one API key, several n8n processes at their default budget (50 / 10 s 
 });
 
 describe('the known limit: a process starting while another already fills the window (loopback latency)', () => {
-	it('the late one gets little until the first is done, then climbs back: nothing lost, a handful of 429s, within 2× the floor', async () => {
+	it('the late one gets little until the first is done, then takes over: nothing lost, a handful of 429s, within 1.5× the floor', async () => {
 		// With ~1 ms answers the first process sends its 50 before the second's first request; it
-		// never meets a 429, so only the second learns, and it climbs back gradually once alone.
+		// never meets a 429, so only the second learns (its share is squeezed) and it takes the full
+		// budget again four windows after its last 429 (1.32× here; 1.59× when it climbed back one
+		// request per window).
 		const run = await together([{ calls: 250 }, { calls: 250, startAt: T0 + 50 }], 9, undefined, 1);
 		expect(run.lost).toBe(0);
 		expect(run.server.accepted).toBe(500);
 		expect(run.tooMany).toBeLessThanOrEqual(handful(2, 1, run.seconds));
-		expect(run.ratio).toBeLessThanOrEqual(2);
+		expect(run.ratio).toBeLessThanOrEqual(1.5);
 	});
 });
 
