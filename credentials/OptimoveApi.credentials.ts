@@ -62,7 +62,7 @@ export class OptimoveApi implements ICredentialType {
 			typeOptions: { minValue: 1 },
 			default: 50,
 			description:
-				"Client-side budget for Optimove's REST API group (Optimove allows 50 per 10 seconds per API key). Requests are spaced so the limit is never hit.",
+				"Client-side budget for Optimove's REST API group in each n8n process (Optimove allows 50 per 10 seconds per API key). In queue mode, or when other systems use the key, enter this process's share, e.g. 25 for two workers; without it each process learns its share from Optimove's 429s.",
 		},
 		{
 			displayName: 'Real-Time Requests per Second',

@@ -1,4 +1,5 @@
 import { createHash } from 'crypto';
+import { AdaptiveRate } from './adaptive';
 import { runtime } from './clock';
 
 export interface RateLimit {
@@ -7,31 +8,72 @@ export interface RateLimit {
 }
 
 /**
- * A sliding-window log: at most `limit` sends start in any `windowMs`. Reservations are made
- * synchronously, so concurrent callers in one process never overbook the window.
+ * What both limiters share: the limit in force (the configured one, lowered after 429s while other
+ * processes use the same key: see AdaptiveRate) and a block for Retry-After.
  */
-export class SlidingWindowLimiter {
+abstract class AdaptiveLimiter {
+	protected blockedUntil = 0;
+
+	private lastStart = -Infinity;
+
+	protected readonly adaptive: AdaptiveRate;
+
+	constructor(protected readonly rate: RateLimit) {
+		this.adaptive = new AdaptiveRate(rate.limit, rate.windowMs);
+	}
+
+	/** The limit in force at `now` (the configured one unless 429s lowered it). */
+	limitAt(now: number): number {
+		return this.adaptive.limitAt(now);
+	}
+
+	/** Optimove answered a send (with anything but a 429): the server counted it. */
+	answered(now: number): void {
+		this.adaptive.answered(now);
+	}
+
+	/** A send started at `sentAt` got a 429 at `now`: the key's window is full, take a smaller share. */
+	throttled(now: number, sentAt: number): void {
+		this.adaptive.throttled(now, sentAt);
+	}
+
+	/** Optimove said when to come back (Retry-After): hold every caller until `until`. */
+	blockUntil(until: number): void {
+		this.blockedUntil = Math.max(this.blockedUntil, until);
+	}
+
+	/**
+	 * The start for a send the window allows at `at`. While the limit is lowered the sends are also
+	 * spread evenly over the window: a burst at the window's edge would meet the other processes'
+	 * sends all at once and collect a 429 for each of them.
+	 */
+	protected spread(at: number, limit: number): number {
+		const start = limit < this.rate.limit ? Math.max(at, this.lastStart + Math.ceil(this.rate.windowMs / limit)) : at;
+		this.lastStart = Math.max(this.lastStart, start);
+		return start;
+	}
+}
+
+/**
+ * A sliding-window log: at most `limit` sends start in any `windowMs`. Reservations are made
+ * synchronously, so concurrent callers in one process never overbook the window, and in order:
+ * when the limit rises again no later caller starts before an earlier one.
+ */
+export class SlidingWindowLimiter extends AdaptiveLimiter {
 	private readonly starts: number[] = [];
-
-	private blockedUntil = 0;
-
-	constructor(private readonly rate: RateLimit) {}
 
 	/** Books the earliest allowed start at or after `now`; returns the wait in milliseconds. */
 	reserve(now: number): number {
-		const { limit, windowMs } = this.rate;
+		const { windowMs } = this.rate;
+		const limit = this.limitAt(now);
 		while (this.starts.length > 0 && this.starts[0] <= now - windowMs) this.starts.shift();
-		let at = Math.max(now, this.blockedUntil);
+		let at = Math.max(now, this.blockedUntil, this.starts[this.starts.length - 1] ?? 0);
 		if (this.starts.length >= limit) {
 			at = Math.max(at, this.starts[this.starts.length - limit] + windowMs);
 		}
+		at = this.spread(at, limit);
 		this.starts.push(at);
 		return at - now;
-	}
-
-	/** After a 429 the server's window is fuller than ours: hold every caller until `until`. */
-	blockUntil(until: number): void {
-		this.blockedUntil = Math.max(this.blockedUntil, until);
 	}
 }
 
@@ -57,23 +99,20 @@ export const HELD_POLL_MS = 50;
  * slow network). Counting from the answer makes the rule hold whatever the delays:
  * start(k + limit) ≥ end(k) + windowMs ≥ arrival(k) + windowMs.
  */
-export class CompletionWindowLimiter {
+export class CompletionWindowLimiter extends AdaptiveLimiter {
 	/** End times (epoch ms) of released sends that may still occupy the window, ascending. */
 	private readonly ends: number[] = [];
 
 	/** Sends booked and not yet released (waiting for their start or in flight). */
 	private held = 0;
 
-	private blockedUntil = 0;
-
-	constructor(private readonly rate: RateLimit) {}
-
 	/**
 	 * Books the earliest start at or after `now`: `{ slot, wait }`. When every place is held by a
 	 * send still in flight no start can be computed yet: `{ wait }` (poll again after it).
 	 */
 	book(now: number): { slot?: HeldSlot; wait: number } {
-		const { limit, windowMs } = this.rate;
+		const { windowMs } = this.rate;
+		const limit = this.limitAt(now);
 		while (this.ends.length > 0 && this.ends[0] + windowMs <= now) this.ends.shift();
 		// Places left for released sends once the held ones are counted (the new send takes one).
 		const free = limit - this.held;
@@ -81,6 +120,7 @@ export class CompletionWindowLimiter {
 		let at = Math.max(now, this.blockedUntil);
 		// At `at` at most free − 1 released sends may still be inside their window.
 		if (this.ends.length >= free) at = Math.max(at, this.ends[this.ends.length - free] + windowMs);
+		at = this.spread(at, limit);
 		this.held++;
 		return { slot: { start: at, released: false }, wait: at - now };
 	}
@@ -94,11 +134,6 @@ export class CompletionWindowLimiter {
 		let i = this.ends.length;
 		while (i > 0 && this.ends[i - 1] > end) i--;
 		this.ends.splice(i, 0, end);
-	}
-
-	/** After a 429 the server's window is fuller than ours: hold every caller until `until`. */
-	blockUntil(until: number): void {
-		this.blockedUntil = Math.max(this.blockedUntil, until);
 	}
 
 	/** Sends booked and not released (for tests and diagnostics). */

@@ -151,6 +151,21 @@ function hostOf(url: string): string {
 }
 
 /**
+ * Tells the limiter what an unsuccessful attempt says about the key's window at Optimove: a 429
+ * lowers this process's share (other processes use the key too) and Retry-After holds every caller
+ * of the key until then; any other answer was counted by the server like a success.
+ */
+function noteAnswer(limiter: Limiter | undefined, status: number | undefined, now: number, sentAt: number, retryAfter?: number) {
+	if (!limiter || status === undefined) return;
+	if (status !== 429) {
+		limiter.answered(now);
+		return;
+	}
+	limiter.throttled(now, sentAt);
+	if (retryAfter !== undefined) limiter.blockUntil(now + retryAfter);
+}
+
+/**
  * The one way the package talks to Optimove: a client-side limiter per API key and API group,
  * retries with exponential back-off and jitter on 429, 5xx and network errors (honouring
  * Retry-After, bounded in attempts, total time and the caller's deadline), and errors that carry
@@ -181,6 +196,7 @@ export async function optimoveRequest<T = unknown>(
 	const giveUpAt = Math.min(started + policy.maxTotalMs, request.deadline ?? Infinity);
 	for (let attempt = 1; ; attempt++) {
 		const release = await take(connection.limiter);
+		const sentAt = runtime.now();
 		let status: number | undefined;
 		let body: unknown;
 		let headers: Record<string, unknown> = {};
@@ -196,7 +212,10 @@ export async function optimoveRequest<T = unknown>(
 			status = response.statusCode;
 			body = response.body;
 			headers = response.headers ?? {};
-			if (status < 400) return { status, body: body as T, attempts: attempt };
+			if (status < 400) {
+				connection.limiter?.answered(runtime.now());
+				return { status, body: body as T, attempts: attempt };
+			}
 		} catch (error) {
 			networkCode = networkErrorCode(error) ?? 'EUNKNOWN';
 			if (!RETRYABLE_NETWORK_CODES.has(networkCode)) {
@@ -218,7 +237,7 @@ export async function optimoveRequest<T = unknown>(
 		const now = runtime.now();
 		const retryAfter = status === 429 ? parseRetryAfter(headers['retry-after'], now) : undefined;
 		const delay = retryAfter ?? backoffDelay(policy, attempt - 1, runtime.random());
-		if (status === 429) connection.limiter?.blockUntil(now + delay);
+		noteAnswer(connection.limiter, status, now, sentAt, retryAfter);
 		if (!retryable || attempt >= policy.maxAttempts || now + delay > giveUpAt) {
 			throw optimoveApiError(this.getNode(), {
 				routeName: request.route,

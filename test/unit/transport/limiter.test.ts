@@ -1,4 +1,5 @@
 import { runtime } from '../../../nodes/shared/transport';
+import { AdaptiveRate } from '../../../nodes/shared/transport/adaptive';
 import { CompletionWindowLimiter, hold, HELD_POLL_MS, SlidingWindowLimiter, take } from '../../../nodes/shared/transport/limiter';
 import { prng, ServerWindow, useScheduledClock } from './scheduledClock';
 
@@ -159,5 +160,112 @@ describe('CompletionWindowLimiter: counted from the end of each request', () => 
 		expect(clock.state.now).toBe(T0 + 1120);
 		release();
 		expect(limiter.inFlight).toBe(0);
+	});
+});
+
+describe('AdaptiveRate: the share of a key this process learns from 429s', () => {
+	const rate = () => new AdaptiveRate(50, 10_000);
+	const answered = (r: AdaptiveRate, n: number, from: number) => {
+		for (let i = 0; i < n; i++) r.answered(from + i);
+	};
+
+	it('after a 429 the limit falls to 90 % of what the server accepted from this process in the last window', () => {
+		const r = rate();
+		answered(r, 30, T0);
+		r.throttled(T0 + 1000, T0 + 900);
+		expect(r.limitAt(T0 + 1000)).toBe(27);
+	});
+
+	it('never below 90 % of half the limit in force, however little this process sent (it may just have started)', () => {
+		const r = rate();
+		answered(r, 3, T0);
+		r.throttled(T0 + 1000, T0 + 900);
+		expect(r.limitAt(T0 + 1000)).toBe(22);
+		r.throttled(T0 + 2000, T0 + 1900);
+		expect(r.limitAt(T0 + 2000)).toBe(9); // half of 22, 90 %
+	});
+
+	it('answers older than the window do not count as accepted', () => {
+		const r = rate();
+		answered(r, 40, T0);
+		r.throttled(T0 + 10_500, T0 + 10_400);
+		expect(r.limitAt(T0 + 10_500)).toBe(22);
+	});
+
+	it('a 429 for a send started before the last decrease is news already acted on', () => {
+		const r = rate();
+		answered(r, 30, T0);
+		r.throttled(T0 + 1000, T0 + 950);
+		r.throttled(T0 + 1010, T0 + 960); // in flight when the first 429 came back
+		expect(r.limitAt(T0 + 1010)).toBe(27);
+		r.throttled(T0 + 1500, T0 + 1400); // sent after it: the window is still too full
+		expect(r.limitAt(T0 + 1500)).toBe(24);
+	});
+
+	it('climbs back while no 429 comes: one per window for four windows, then doubling, up to the configured limit', () => {
+		const r = rate();
+		answered(r, 30, T0);
+		r.throttled(T0, T0);
+		const levels = Array.from({ length: 10 }, (_, k) => r.limitAt(T0 + k * 10_000));
+		expect(levels).toEqual([27, 28, 29, 30, 31, 33, 35, 39, 47, 50]);
+		expect(r.limitAt(T0 + 3_600_000)).toBe(50);
+	});
+
+	it('a share squeezed below a quarter (another process held the window) tries the full budget after four clean windows', () => {
+		const r = rate();
+		r.throttled(T0, T0); // 22
+		r.throttled(T0 + 100, T0 + 50); // 9
+		expect(r.limitAt(T0 + 100)).toBe(9);
+		expect([1, 2, 3].map((k) => r.limitAt(T0 + 100 + k * 10_000))).toEqual([10, 11, 12]);
+		expect(r.limitAt(T0 + 100 + 4 * 10_000)).toBe(50);
+	});
+
+	it('a new 429 during the climb starts it again from the level reached', () => {
+		const r = rate();
+		answered(r, 30, T0);
+		r.throttled(T0, T0);
+		answered(r, 29, T0 + 20_000);
+		r.throttled(T0 + 20_000, T0 + 20_000); // limit 29 then, 29 accepted
+		expect(r.limitAt(T0 + 20_000)).toBe(26);
+		expect(r.limitAt(T0 + 30_000)).toBe(27);
+	});
+});
+
+describe('the limiters under a lowered share', () => {
+	it('SlidingWindowLimiter: after a 429 it books at the lowered limit, spread evenly over the window', () => {
+		const limiter = new SlidingWindowLimiter({ limit: 10, windowMs: 1000 });
+		const waits = Array.from({ length: 10 }, () => limiter.reserve(T0));
+		expect(waits.every((w) => w === 0)).toBe(true); // configured limit: one burst
+		for (let i = 0; i < 10; i++) limiter.answered(T0 + 10);
+		limiter.throttled(T0 + 20, T0 + 10);
+		expect(limiter.limitAt(T0 + 20)).toBe(9);
+		const starts = Array.from({ length: 9 }, () => T0 + 20 + limiter.reserve(T0 + 20));
+		expect(starts[0]).toBe(T0 + 1000); // the window of the burst first
+		for (let i = 1; i < starts.length; i++) expect(starts[i] - starts[i - 1]).toBe(112); // ⌈1000 / 9⌉
+	});
+
+	it('SlidingWindowLimiter: when the share grows again no later caller starts before an earlier one', () => {
+		const limiter = new SlidingWindowLimiter({ limit: 4, windowMs: 1000 });
+		for (let i = 0; i < 4; i++) limiter.answered(T0);
+		limiter.throttled(T0, T0); // limit 3
+		const early = Array.from({ length: 6 }, () => limiter.reserve(T0));
+		const later = limiter.reserve(T0 + 1000); // the limit is 4 again by now
+		expect(limiter.limitAt(T0 + 1000)).toBe(4);
+		expect(T0 + 1000 + later).toBeGreaterThanOrEqual(T0 + Math.max(...early));
+	});
+
+	it('CompletionWindowLimiter: after a 429 fewer places, spread over the window', () => {
+		const limiter = new CompletionWindowLimiter({ limit: 4, windowMs: 1000 });
+		const slots = Array.from({ length: 4 }, () => limiter.book(T0).slot!);
+		for (const slot of slots) {
+			limiter.release(slot, T0 + 10);
+			limiter.answered(T0 + 10);
+		}
+		limiter.throttled(T0 + 20, T0 + 10);
+		expect(limiter.limitAt(T0 + 20)).toBe(3);
+		const a = limiter.book(T0 + 20);
+		const b = limiter.book(T0 + 20);
+		expect(a.wait).toBe(990); // two of the four ends must leave the window first
+		expect(b.wait).toBe(990 + 334); // ⌈1000 / 3⌉ after a
 	});
 });

@@ -324,6 +324,20 @@ describe('optimoveRequest: client-side rate limiting', () => {
 		expect(approvals.isDone()).toBe(true);
 	});
 
+	it('after a 429 without Retry-After, the key takes a smaller share of the window, spread evenly; another key is not held back', async () => {
+		nock(BASE).get('/General/GetLastDataUpdate').reply(429, RATE_LIMIT_BODY);
+		const starts = startTimes(6);
+		const ctx = ctxWith();
+		const t0 = clock.state.now;
+		for (let i = 0; i < 5; i++) await optimoveRequest.call(ctx as never, { route: 'getLastDataUpdate' });
+		// Nothing accepted yet: 90 % of half of 50 = 22 per 10.25 s, one every ⌈10 250 / 22⌉ ms.
+		expect(starts[0] - t0).toBe(500); // the retry after its back-off
+		expect(starts.slice(1, 5).map((s, i) => s - starts[i])).toEqual([466, 466, 466, 466]);
+		const before = clock.state.now;
+		await optimoveRequest.call(ctxWith({ apiKey: fakeSecret('another-key') }) as never, { route: 'getLastDataUpdate' });
+		expect(starts[5]).toBe(before);
+	});
+
 	it('after a 429, holds every caller of that key until the back-off ends', async () => {
 		nock(BASE).get('/General/GetLastDataUpdate').reply(429, RATE_LIMIT_BODY, { 'Retry-After': '3' });
 		const starts = startTimes(2);
