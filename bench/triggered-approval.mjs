@@ -7,6 +7,7 @@
 //   node bench/triggered-approval.mjs [--rates 10,20] [--duration 30] [--rounds 2]
 //        [--capacity 10,15,20,25,30,40,50,60,80,100,120] [--retries 1] [--forged 20] [--deadline 5000]
 //        [--flows ours,builtin] [--engine vm] [--n8n-env KEY=VALUE]... [--out bench/results/triggered-approval.json]
+//        [--queue]
 //
 // One real n8n (test/e2e/lib/n8n.mjs) and the Optimove sandbox (in this process), both on loopback.
 // Two published workflows:
@@ -26,12 +27,16 @@
 // zero late, zero lost and every delivery answered 200 (a failing step is retried --retries times:
 // the machine is shared). Between phases it waits until every approval is in (or the deadlines have
 // passed) and n8n's main process is idle. Forged notifications (wrong secret) go to both flows first.
+// --queue: n8n in queue mode instead (test/e2e/lib/queue.mjs: main, one webhook processor that takes
+// the notifications, two workers that send the approvals; PostgreSQL and Redis on loopback). "n8n
+// CPU" is then the sum over the four processes.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { createCredentials, executionError, node, SANDBOX_API_KEY } from '../test/e2e/lib/fixtures.mjs';
 import { ensureN8nInstalled, ROOT, N8N_VERSION, startN8n } from '../test/e2e/lib/n8n.mjs';
+import { startQueueCluster } from '../test/e2e/lib/queue.mjs';
 import { execFileSync } from 'node:child_process';
 import { startSandbox } from '../sandbox/server.mjs';
 import { cpuMs, median, n8nEnvFrom, quantile, r1, r3, sleep } from './lib.mjs';
@@ -53,6 +58,7 @@ const { values: args } = parseArgs({
 		out: { type: 'string', default: 'bench/results/triggered-approval.json' },
 		resummarize: { type: 'string' }, // a result file: recompute its summary from its phases, no run
 		'isolate-cost': { type: 'boolean', default: false }, // only time n8n's expression isolate build, no run
+		queue: { type: 'boolean', default: false }, // queue mode: main + 1 webhook processor + 2 workers
 	},
 });
 const list = (s) => (s === 'none' || s === '' ? [] : s.split(',').map(Number).filter((x) => x > 0));
@@ -69,8 +75,9 @@ const OURS_ID = 'bench-ta-ours';
 const BUILTIN_PATH = 'bench-ta-builtin';
 
 // ---------------------------------------------------------------- n8n process CPU (idle detection)
-const cpuSeconds = (pid) => cpuMs(pid) / 1000;
-/** Waits until n8n's main process used < 15% of a core in each of 3 consecutive seconds (max `timeoutMs`). */
+/** CPU seconds used so far by n8n's process(es): one pid, or every process of a queue-mode cluster. */
+const cpuSeconds = (pids) => [pids].flat().reduce((sum, pid) => sum + cpuMs(pid), 0) / 1000;
+/** Waits until n8n's process(es) used < 15% of a core in each of 3 consecutive seconds (max `timeoutMs`). */
 async function n8nIdle(pid, timeoutMs = 180_000) {
 	const started = Date.now();
 	let prev = cpuSeconds(pid);
@@ -147,12 +154,12 @@ function builtinWorkflow(sandbox) {
 
 // ---------------------------------------------------------------- one open-loop phase
 async function phase(ctx, flow, rate, kind) {
-	const { sandbox, n8n, endpoints } = ctx;
+	const { sandbox, endpoints, pids } = ctx;
 	// n8n's own background CPU while idle (timers, pruning, the task broker), subtracted below.
-	const baseCpu = cpuSeconds(n8n.pid);
+	const baseCpu = cpuSeconds(pids);
 	await sleep(3000);
-	const baselineCpuPerSecond = (cpuSeconds(n8n.pid) - baseCpu) / 3;
-	const cpuBefore = cpuSeconds(n8n.pid);
+	const baselineCpuPerSecond = (cpuSeconds(pids) - baseCpu) / 3;
+	const cpuBefore = cpuSeconds(pids);
 	const phaseStarted = performance.now();
 	const fired = await sandbox.fireTriggered({ ratePerSec: rate, durationMs: DURATION_MS, urls: [endpoints[flow].url], mode: 'signed', timeoutMs: DEADLINE_MS });
 	const uids = fired.results.map((r) => r.request_uid);
@@ -168,9 +175,9 @@ async function phase(ctx, flow, rate, kind) {
 		if (Date.now() > lastDeadline + 2000 && Date.now() - lastChange >= 5000) break;
 		await sleep(500);
 	}
-	const idleSeconds = await n8nIdle(n8n.pid);
+	const idleSeconds = await n8nIdle(pids);
 	// CPU n8n's main process spent on this phase (its backlog included), minus its idle background rate.
-	const n8nCpuSeconds = Math.max(0, cpuSeconds(n8n.pid) - cpuBefore - baselineCpuPerSecond * ((performance.now() - phaseStarted) / 1000));
+	const n8nCpuSeconds = Math.max(0, cpuSeconds(pids) - cpuBefore - baselineCpuPerSecond * ((performance.now() - phaseStarted) / 1000));
 	const all = recs();
 	const latencies = all.filter((r) => r.approval).map((r) => r.approval.latencyMs).sort((a, b) => a - b);
 	const delivered = all.filter((r) => r.deliveries[0]?.status === 200).length;
@@ -281,9 +288,19 @@ async function main() {
 	const savesSuccess = !/^none$/i.test(env.EXECUTIONS_DATA_SAVE_ON_SUCCESS ?? env.N8N_EXECUTIONS_DATA_SAVE_ON_SUCCESS ?? 'all');
 	const sandbox = await startSandbox({ port: 0, log: false, timeoutMs: DEADLINE_MS });
 	let n8n;
+	let cluster;
 	try {
-		n8n = await startN8n({ quiet: true, env, ...(args['package-dir'] ? { packageDir: path.resolve(args['package-dir']) } : {}) });
-		console.error(`n8n ${N8N_VERSION} on ${n8n.baseUrl} (pid ${n8n.pid}, boot ${n8n.bootSeconds.toFixed(1)} s); sandbox ${sandbox.url}; n8n env ${JSON.stringify(env)}`);
+		const packageDir = args['package-dir'] ? { packageDir: path.resolve(args['package-dir']) } : {};
+		if (args.queue) {
+			cluster = await startQueueCluster({ quiet: true, workers: 2, env, ...packageDir });
+			n8n = cluster.main;
+			console.error(`n8n ${N8N_VERSION} in queue mode: main ${n8n.baseUrl}, webhook processor ${cluster.webhook.baseUrl}, 2 workers (ready in ${cluster.seconds.total.toFixed(1)} s); sandbox ${sandbox.url}; n8n env ${JSON.stringify(env)}`);
+		} else {
+			n8n = await startN8n({ quiet: true, env, ...packageDir });
+			console.error(`n8n ${N8N_VERSION} on ${n8n.baseUrl} (pid ${n8n.pid}, boot ${n8n.bootSeconds.toFixed(1)} s); sandbox ${sandbox.url}; n8n env ${JSON.stringify(env)}`);
+		}
+		const pids = cluster ? cluster.processes.map((p) => p.pid) : [n8n.pid];
+		const webhookBase = cluster ? cluster.webhook.baseUrl : n8n.baseUrl;
 		const credentials = await createCredentials(n8n, sandbox);
 		const oursWf = await n8n.createWorkflow(oursWorkflow(credentials));
 		const builtinWf = await n8n.createWorkflow(builtinWorkflow(sandbox));
@@ -292,8 +309,8 @@ async function main() {
 		const hooks = await (await fetch(`${sandbox.url}/conditional-execution/v2/triggered/webhooks`, { headers: { 'X-API-KEY': SANDBOX_API_KEY } })).json();
 		const hook = hooks.find((h) => h.url.includes(`/webhook/${OURS_ID}/`));
 		if (!hook) throw new Error('the Optimove Trigger registered no webhook at the sandbox');
-		const endpoints = { ours: { url: hook.url, workflowId: oursWf }, builtin: { url: n8n.webhookUrl(BUILTIN_PATH), workflowId: builtinWf } };
-		const ctx = { sandbox, n8n, endpoints };
+		const endpoints = { ours: { url: hook.url, workflowId: oursWf }, builtin: { url: `${webhookBase}/webhook/${BUILTIN_PATH}`, workflowId: builtinWf } };
+		const ctx = { sandbox, n8n, endpoints, pids };
 
 		// Smoke: one signed notification per flow must come back approved.
 		for (const flow of FLOWS) {
@@ -310,7 +327,7 @@ async function main() {
 			if (!rec.approval) throw new Error(`${flow}: a signed notification got ${JSON.stringify(fired.byStatus)} and no approval within 10 s`);
 			console.error(`smoke ${flow}: approved in ${rec.approval.latencyMs} ms`);
 		}
-		await n8nIdle(n8n.pid);
+		await n8nIdle(pids);
 
 		// Forged notifications (a well-formed signature made with the wrong secret).
 		const forged = {};
@@ -319,7 +336,7 @@ async function main() {
 			const approvalsBefore = sandbox.state.triggered.approvals;
 			const fired = await sandbox.fireTriggered({ count: FORGED, ratePerSec: 10, urls: [endpoints[flow].url], mode: 'forged', timeoutMs: DEADLINE_MS });
 			await sleep(2000);
-			await n8nIdle(n8n.pid);
+			await n8nIdle(pids);
 			const after = savesSuccess ? await countExecutions(n8n, endpoints[flow].workflowId) : null;
 			forged[flow] = {
 				sent: FORGED,
@@ -378,6 +395,7 @@ async function main() {
 			n8n: N8N_VERSION,
 			expressionEngine: env.N8N_EXPRESSION_ENGINE ?? "n8n default ('vm' in 2.41.1: isolated runtime)",
 			n8nEnv: env,
+			mode: cluster ? 'queue: main + 1 webhook processor + 2 workers (concurrency 10), PostgreSQL + Redis on loopback' : 'single process (SQLite)',
 			packageDir: args['package-dir'] ? 'experiment build (see label)' : 'this repository (dist/)',
 			machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGiB: Math.round(os.totalmem() / 2 ** 30), loadGeneratorNode: process.version, platform: `${os.platform()} ${os.release()}`, shared: true },
 			settings: { durationSeconds: DURATION_MS / 1000, rounds: ROUNDS, rates: RATES, capacitySteps: CAPACITY, retries: RETRIES, deadlineMs: DEADLINE_MS, openLoop: true },
@@ -395,7 +413,7 @@ async function main() {
 		mkdirSync(path.dirname(out), { recursive: true });
 		writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);
 
-		console.log(`\nTriggered approval, open loop, n8n ${N8N_VERSION}, engine ${result.expressionEngine}, env ${JSON.stringify(env)}, ${DURATION_MS / 1000} s per phase, deadline ${DEADLINE_MS} ms`);
+		console.log(`\nTriggered approval, open loop, n8n ${N8N_VERSION}${cluster ? ' in queue mode (1 webhook processor, 2 workers)' : ''}, engine ${result.expressionEngine}, env ${JSON.stringify(env)}, ${DURATION_MS / 1000} s per phase, deadline ${DEADLINE_MS} ms`);
 		for (const [rate, s] of Object.entries(summary)) {
 			for (const flow of FLOWS) console.log(`${rate.padStart(5)} ${flow.padEnd(7)} p50 ${s[flow].p50} ms  p99 ${s[flow].p99} ms (rounds ${s[flow].p99Rounds.join(' / ')})  max ${s[flow].max} ms  late ${s[flow].late}  lost ${s[flow].lost} of ${s[flow].sent}`);
 			if (s.p99RatioOursToBuiltin) console.log(`${rate.padStart(5)} p99 ours/built-in: ${s.p99RatioOursToBuiltin.medianOfRounds} (per round ${s.p99RatioOursToBuiltin.perRound.join(' / ')})`);
@@ -407,7 +425,8 @@ async function main() {
 		console.log(`failed executions: ${JSON.stringify(failedExecutions)}${Object.keys(firstErrors).length ? `; first error: ${JSON.stringify(firstErrors)}` : ''}`);
 		console.log(`\nJSON: ${path.relative(ROOT, out)}`);
 	} finally {
-		if (n8n) await n8n.stop();
+		if (cluster) await cluster.stop();
+		else if (n8n) await n8n.stop();
 		await sandbox.close();
 	}
 }
