@@ -2,27 +2,38 @@ import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { chain, node, postJson, webhookNode } from '../lib/fixtures.mjs';
 
+/**
+ * Publishes Webhook → Split Out (`body.<field>`) → Optimove with `parameters`, on the events
+ * credential, errors as items; returns the webhook path.
+ */
+async function publishEventsFlow(ctx, { path, name, field, parameters }) {
+	const id = await ctx.n8n.createWorkflow({
+		name,
+		nodes: [
+			webhookNode(path),
+			node('Split Out', 'n8n-nodes-base.splitOut', { fieldToSplitOut: `body.${field}`, include: 'noOtherFields', options: {} }),
+			node('Optimove', 'n8n-nodes-optimove.optimove', parameters, {
+				credential: ctx.credentials.optimoveEventsApi,
+				extra: { onError: 'continueRegularOutput' },
+			}),
+		],
+		connections: chain('Webhook', 'Split Out', 'Optimove'),
+	});
+	await ctx.n8n.publish(id);
+	return path;
+}
+
 /** A mix of valid and invalid OOTB events: the sandbox must hold exactly the valid ones. */
 export function register(ctx) {
 	describe('Event-based integration', () => {
 		let hook;
 		before(async () => {
-			hook = 'e2e-events';
-			const id = await ctx.n8n.createWorkflow({
+			hook = await publishEventsFlow(ctx, {
+				path: 'e2e-events',
 				name: 'events',
-				nodes: [
-					webhookNode(hook),
-					node('Split Out', 'n8n-nodes-base.splitOut', { fieldToSplitOut: 'body.events', include: 'noOtherFields', options: {} }),
-					node(
-						'Optimove',
-						'n8n-nodes-optimove.optimove',
-						{ resource: 'event', operation: 'sendOotbEvent', event: 'ootb_deposit', parametersFrom: 'item' },
-						{ credential: ctx.credentials.optimoveEventsApi, extra: { onError: 'continueRegularOutput' } },
-					),
-				],
-				connections: chain('Webhook', 'Split Out', 'Optimove'),
+				field: 'events',
+				parameters: { resource: 'event', operation: 'sendOotbEvent', event: 'ootb_deposit', parametersFrom: 'item' },
 			});
-			await ctx.n8n.publish(id);
 		});
 
 		it('sends the valid events in signed batches of 10 and reports each invalid one', async () => {
@@ -68,31 +79,21 @@ export function register(ctx) {
 		});
 
 		it('sends custom events from key/value pairs and refuses bad names without blocking the rest', async () => {
-			const name = 'e2e-custom-events';
-			const id = await ctx.n8n.createWorkflow({
+			const name = await publishEventsFlow(ctx, {
+				path: 'e2e-custom-events',
 				name: 'custom events',
-				nodes: [
-					webhookNode(name),
-					node('Split Out', 'n8n-nodes-base.splitOut', { fieldToSplitOut: 'body.rows', include: 'noOtherFields', options: {} }),
-					node(
-						'Optimove',
-						'n8n-nodes-optimove.optimove',
-						{
-							resource: 'event',
-							operation: 'sendCustomEvent',
-							eventKey: '={{ $json.key }}',
-							parametersFrom: 'keyValue',
-							identifyBy: 'visitor',
-							identity: '={{ $json.visitor }}',
-							eventTime: '={{ $json.at }}',
-							parameters: { parameter: [{ name: 'new_tier', value: '={{ $json.tier }}' }] },
-						},
-						{ credential: ctx.credentials.optimoveEventsApi, extra: { onError: 'continueRegularOutput' } },
-					),
-				],
-				connections: chain('Webhook', 'Split Out', 'Optimove'),
+				field: 'rows',
+				parameters: {
+					resource: 'event',
+					operation: 'sendCustomEvent',
+					eventKey: '={{ $json.key }}',
+					parametersFrom: 'keyValue',
+					identifyBy: 'visitor',
+					identity: '={{ $json.visitor }}',
+					eventTime: '={{ $json.at }}',
+					parameters: { parameter: [{ name: 'new_tier', value: '={{ $json.tier }}' }] },
+				},
 			});
-			await ctx.n8n.publish(id);
 			const before = ctx.sandbox.events({ limit: 0 }).accepted;
 			const rows = [
 				{ key: 'tier_changed', visitor: 'V1', at: '2026-11-22 10:00:00 UTC', tier: 'Gold' },
@@ -115,23 +116,13 @@ export function register(ctx) {
 		});
 
 		it('publishes with the event chosen per item and sends each item as its own event', async () => {
-			const name = 'e2e-events-per-item';
-			const id = await ctx.n8n.createWorkflow({
+			const name = await publishEventsFlow(ctx, {
+				path: 'e2e-events-per-item',
 				name: 'events per item',
-				nodes: [
-					webhookNode(name),
-					node('Split Out', 'n8n-nodes-base.splitOut', { fieldToSplitOut: 'body.rows', include: 'noOtherFields', options: {} }),
-					node(
-						'Optimove',
-						'n8n-nodes-optimove.optimove',
-						{ resource: 'event', operation: 'sendOotbEvent', eventSource: 'perItem', eventName: '={{ $json.kind }}', parametersFrom: 'item' },
-						{ credential: ctx.credentials.optimoveEventsApi, extra: { onError: 'continueRegularOutput' } },
-					),
-				],
-				connections: chain('Webhook', 'Split Out', 'Optimove'),
+				field: 'rows',
+				parameters: { resource: 'event', operation: 'sendOotbEvent', eventSource: 'perItem', eventName: '={{ $json.kind }}', parametersFrom: 'item' },
 			});
 			// Publishing used to fail: "Missing or invalid required parameters: mandatory_transaction_id, …"
-			await ctx.n8n.publish(id);
 			const before = ctx.sandbox.events({ limit: 0 }).accepted;
 			const rows = [
 				{ kind: 'ootb_registration', customer: 'P1', email: 'p1@example.test' },

@@ -8,10 +8,9 @@ import { buildCustomEvent, buildOotbEvent } from '../../../nodes/shared/events/v
 import type { EventInput } from '../../../nodes/shared/events/validate';
 import { resetLimiters } from '../../../nodes/shared/transport/limiter';
 import { useVirtualClock } from '../helpers/clock';
-import { fakeSecret, n8nContext, TEST_NODE } from '../helpers/n8nContext';
+import { EVENTS_CREDENTIALS, n8nContext, TEST_NODE } from '../helpers/n8nContext';
 
 const NOW = Date.UTC(2026, 10, 22, 9, 0, 0);
-const EVENTS_CREDENTIALS = { endpointUrl: 'https://server-1234.optimove.test/reportServer', tenantId: 1234, eventsToken: fakeSecret('events-token') };
 
 let clock: ReturnType<typeof useVirtualClock>;
 beforeEach(() => {

@@ -4,12 +4,11 @@ import { Optimove } from '../../../nodes/Optimove/Optimove.node';
 import { RESOURCES } from '../../../nodes/Optimove/actions/router';
 import { resetLimiters } from '../../../nodes/shared/transport/limiter';
 import { useVirtualClock } from '../helpers/clock';
-import { fakeSecret, TEST_NODE } from '../helpers/n8nContext';
+import { EVENTS_CREDENTIALS, TEST_NODE } from '../helpers/n8nContext';
 
 // Send OOTB Event with Event Source "Per Item": one source feeding several event types.
 
 const NOW = Date.UTC(2026, 10, 22, 9, 0, 0);
-const EVENTS_CREDENTIALS = { endpointUrl: 'https://server-1234.optimove.test/reportServer', tenantId: 1234, eventsToken: fakeSecret('events-token') };
 
 let clock: ReturnType<typeof useVirtualClock>;
 beforeEach(() => {

@@ -113,3 +113,10 @@ export const REST_CREDENTIALS = {
 		realtimeRateLimit: 0,
 	},
 };
+
+/** The Optimove Events API credential's fields used by the event tests. */
+export const EVENTS_CREDENTIALS = {
+	endpointUrl: 'https://server-1234.optimove.test/reportServer',
+	tenantId: 1234,
+	eventsToken: fakeSecret('events-token'),
+};

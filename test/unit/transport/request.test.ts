@@ -3,7 +3,7 @@ import type { NodeApiError } from 'n8n-workflow';
 import { optimoveRequest } from '../../../nodes/shared/transport';
 import { resetLimiters, SlidingWindowLimiter } from '../../../nodes/shared/transport/limiter';
 import { useVirtualClock } from '../helpers/clock';
-import { fakeSecret, n8nContext, REST_CREDENTIALS } from '../helpers/n8nContext';
+import { EVENTS_CREDENTIALS, fakeSecret, n8nContext, REST_CREDENTIALS } from '../helpers/n8nContext';
 
 const BASE = 'https://api4.optimove.test';
 const RATE_LIMIT_BODY = {
@@ -191,7 +191,6 @@ describe('optimoveRequest: errors a user can act on, without secrets', () => {
 	});
 
 	// Each API group authenticates with its own credential and field: the hint names the one in use.
-	const EVENTS = { endpointUrl: 'https://server-1234.optimove.test/reportServer', tenantId: 1234, eventsToken: fakeSecret('events-token') };
 	const groupCases: Array<[string, () => nock.Scope, Parameters<typeof optimoveRequest>[0], RegExp, RegExp, RegExp]> = [
 		[
 			'events',
@@ -220,7 +219,7 @@ describe('optimoveRequest: errors a user can act on, without secrets', () => {
 	];
 	it.each(groupCases)('a 401 from the %s group names its own credential and field', async (_group, reply, request, message, hint, absent) => {
 		const scope = reply();
-		const ctx = n8nContext({ credentials: { optimoveApi: REST_CREDENTIALS.optimoveApi, optimoveEventsApi: EVENTS } });
+		const ctx = n8nContext({ credentials: { optimoveApi: REST_CREDENTIALS.optimoveApi, optimoveEventsApi: EVENTS_CREDENTIALS } });
 		const error = await failureOf(optimoveRequest.call(ctx as never, request));
 		expect(scope.isDone()).toBe(true);
 		expect(error.message).toMatch(message);
@@ -231,7 +230,7 @@ describe('optimoveRequest: errors a user can act on, without secrets', () => {
 	it('an unreachable events endpoint points at the Events Endpoint URL, not the Base URL', async () => {
 		const server = await flakyServer([200]);
 		await server.close();
-		const ctx = n8nContext({ credentials: { optimoveEventsApi: { ...EVENTS, endpointUrl: server.url } } });
+		const ctx = n8nContext({ credentials: { optimoveEventsApi: { ...EVENTS_CREDENTIALS, endpointUrl: server.url } } });
 		const error = await failureOf(optimoveRequest.call(ctx as never, { route: 'sendEvents', body: [] }));
 		expect(error.description).toMatch(/"Events Endpoint URL" on the Optimove Events API credential/);
 		expect(error.description).not.toMatch(/Base URL/);
