@@ -20,7 +20,11 @@ import type { Registration, Slot } from '../shared/listeners';
 export interface Scope {
 	token?: string;
 	slots?: Slot[];
-	/** Test scope only: foreign registrations "Replace Existing Listeners" displaced, restored on delete. */
+	/**
+	 * Registrations of other URLs that "Replace Existing Listeners" took slots from (one per slot, the
+	 * latest): given back on delete — always after a test, on unpublish unless "On Unpublish" says
+	 * "Leave Slot Empty".
+	 */
 	displaced?: Registration[];
 	webhookId?: string;
 }
@@ -145,12 +149,29 @@ export async function createListeners(ctx: IHookFunctions): Promise<boolean> {
 		}
 	}
 	scope.slots = uniqueSlots([...(scope.slots ?? []), ...slots]);
-	if (scopeName(ctx) === 'test') {
-		const displaced = done.flatMap((d) => (d.previous && urlBase(d.previous.url) !== ownBase ? [d.previous] : []));
-		scope.displaced = [...(scope.displaced ?? []), ...displaced];
-	}
+	recordDisplaced(ctx, scope, webhookUrl, done);
 	if (done.length > 0) ctx.logger.info(`Optimove Trigger: registered ${done.map((d) => describeSlot(d.slot)).join(', ')}`);
 	return true;
+}
+
+/**
+ * Remembers, per slot, the other URL this registration replaced. In production our own test URL is
+ * not worth giving back (its test window is over by then); after a test, the production URL is.
+ */
+function recordDisplaced(ctx: IHookFunctions, scope: Scope, webhookUrl: string, done: Array<{ previous?: Registration }>): void {
+	const own = new Set([urlBase(webhookUrl)]);
+	if (scopeName(ctx) === 'production') own.add(urlBase(webhookUrl.replace('/webhook/', '/webhook-test/')));
+	const replaced = done.flatMap((d) => (d.previous && !own.has(urlBase(d.previous.url)) ? [d.previous] : []));
+	if (replaced.length === 0) return;
+	const bySlot = new Map((scope.displaced ?? []).map((d) => [slotKey(d), d]));
+	for (const previous of replaced) bySlot.set(slotKey(previous), previous);
+	scope.displaced = [...bySlot.values()];
+}
+
+/** Whether delete gives a taken-over slot back: always after a test; on unpublish as "On Unpublish" says. */
+function restoresOnDelete(ctx: IHookFunctions): boolean {
+	if (scopeName(ctx) === 'test') return true;
+	return ctx.getNodeParameter('onUnpublish', 'restore') !== 'leaveEmpty';
 }
 
 /** Restores each slot to what it held before (a replaced foreign URL) or unregisters it. */
@@ -169,8 +190,10 @@ async function rollBack(ctx: IHookFunctions, done: Array<{ slot: Slot; previous?
 }
 
 /**
- * Unregisters the slots that hold this workflow's URL; foreign ones are left untouched. After a
- * test, a slot taken over with "Replace Existing Listeners" goes back to the URL that held it.
+ * Unregisters the slots that hold this workflow's URL; foreign ones are left untouched. A slot taken
+ * over with "Replace Existing Listeners" goes back to the URL that held it (after a test always, on
+ * unpublish unless "On Unpublish" is "Leave Slot Empty") — but only while it still holds this
+ * workflow's URL: a slot someone else took meanwhile is theirs now.
  */
 export async function deleteListeners(ctx: IHookFunctions): Promise<boolean> {
 	const scope = scopeOf(ctx);
@@ -181,21 +204,30 @@ export async function deleteListeners(ctx: IHookFunctions): Promise<boolean> {
 	} catch (error) {
 		ctx.logger.warn(`Optimove Trigger: unregistering only the recorded slots: ${(error as Error).message}`);
 	}
+	const restore = restoresOnDelete(ctx);
 	const slots = uniqueSlots([...(scope.slots ?? []), ...selected]);
 	const registered = await registeredListeners(ctx);
 	for (const slot of slots) {
 		const current = findSlot(registered, slot);
-		if (!current) continue;
-		if (urlBase(current.url) !== ownBase) {
-			ctx.logger.info(`Optimove Trigger: ${describeSlot(slot)} now points at ${current.url}; left untouched`);
+		const displaced = (scope.displaced ?? []).find((d) => slotKey(d) === slotKey(slot));
+		if (!current || urlBase(current.url) !== ownBase) {
+			const holder = current ? `now points at ${current.url}` : 'is empty';
+			const notRestored = displaced && restore ? `, so the replaced listener ${displaced.url} was NOT restored` : '';
+			ctx.logger[notRestored ? 'warn' : 'info'](`Optimove Trigger: ${describeSlot(slot)} ${holder}; left untouched${notRestored}`);
 			continue;
 		}
-		const displaced = (scope.displaced ?? []).find((d) => slotKey(d) === slotKey(slot));
-		if (displaced) {
-			await registerListener(ctx, displaced);
-			ctx.logger.info(`Optimove Trigger: test over, ${describeSlot(slot)} given back to ${displaced.url}`);
+		if (displaced && restore) {
+			try {
+				await registerListener(ctx, displaced);
+			} catch (error) {
+				throw new NodeOperationError(ctx.getNode(), `Giving ${describeSlot(slot)} back to ${displaced.url} failed: ${(error as Error).message}`, {
+					description: 'The slot still points at this workflow. Register the replaced URL again with Optimove node → Event Listener → Register, or unregister the slot.',
+				});
+			}
+			ctx.logger.info(`Optimove Trigger: ${describeSlot(slot)} given back to ${displaced.url}, which held it before this workflow`);
 		} else {
 			await unregisterListener(ctx, slot);
+			if (displaced) ctx.logger.info(`Optimove Trigger: ${describeSlot(slot)} left empty ("On Unpublish: Leave Slot Empty"); it held ${displaced.url} before`);
 		}
 	}
 	scope.slots = [];

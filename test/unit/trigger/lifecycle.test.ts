@@ -116,6 +116,92 @@ describe('Optimove Trigger lifecycle: event listeners', () => {
 		expect(await call('checkExists')).toBe(false);
 	});
 
+	describe('unpublishing a slot taken over with Replace Existing Listeners', () => {
+		const OTHER = 'https://other-vendor.example.test/hook';
+		const seeded = () => {
+			const optimove = new FakeOptimove();
+			optimove.listeners = [
+				{ EventTypeID: 4, ChannelID: null, ListenerURL: FOREIGN },
+				{ EventTypeID: 13, ChannelID: 505, ListenerURL: OTHER },
+			];
+			return optimove;
+		};
+
+		it('restores the replaced URLs by default, and unregisters the slots that were free', async () => {
+			const optimove = seeded();
+			const { call, logs } = hooks(optimove, { params: listenerParams([5, 4, 13], { replaceExisting: true }) });
+			await call('create');
+			expect(optimove.listeners.every((l) => l.ListenerURL.startsWith(`${URL}?token=`))).toBe(true);
+			await call('delete');
+			expect(optimove.listeners).toEqual([
+				{ EventTypeID: 4, ChannelID: null, ListenerURL: FOREIGN },
+				{ EventTypeID: 13, ChannelID: 505, ListenerURL: OTHER },
+			]);
+			expect(logs.some((l) => l.includes(`given back to ${FOREIGN}`))).toBe(true);
+		});
+
+		it('"Leave Slot Empty" unregisters and restores nothing', async () => {
+			const optimove = seeded();
+			const { call, logs } = hooks(optimove, { params: listenerParams([4, 13], { replaceExisting: true, onUnpublish: 'leaveEmpty' }) });
+			await call('create');
+			await call('delete');
+			expect(optimove.listeners).toEqual([]);
+			expect(logs.some((l) => l.includes('left empty') && l.includes(FOREIGN))).toBe(true);
+		});
+
+		it('leaves a slot someone else took meanwhile alone, and says the replaced URL was not restored', async () => {
+			const optimove = seeded();
+			const { call, logs } = hooks(optimove, { params: listenerParams([4, 13], { replaceExisting: true }) });
+			await call('create');
+			const THIRD = 'https://third.example.test/hook';
+			optimove.listeners = optimove.listeners.map((l) => (l.EventTypeID === 4 ? { ...l, ListenerURL: THIRD } : l));
+			await call('delete');
+			expect(optimove.listeners).toEqual([
+				{ EventTypeID: 4, ChannelID: null, ListenerURL: THIRD },
+				{ EventTypeID: 13, ChannelID: 505, ListenerURL: OTHER },
+			]);
+			expect(logs).toContainEqual(expect.stringMatching(new RegExp(`^warn: .*type 4\\).* now points at ${THIRD}.*${FOREIGN} was NOT restored`)));
+		});
+
+		it('remembers what it replaced across a re-publish that finds its own URL in place', async () => {
+			const optimove = seeded();
+			const { call } = hooks(optimove, { params: listenerParams([4], { replaceExisting: true }) });
+			await call('create');
+			await call('create');
+			await call('delete');
+			expect(optimove.listeners.find((l) => l.EventTypeID === 4)?.ListenerURL).toBe(FOREIGN);
+		});
+
+		it('gives back the latest URL it replaced when the slot was taken back and re-taken', async () => {
+			const optimove = seeded();
+			const { call } = hooks(optimove, { params: listenerParams([4], { replaceExisting: true }) });
+			await call('create');
+			const THIRD = 'https://third.example.test/hook';
+			optimove.listeners = optimove.listeners.map((l) => (l.EventTypeID === 4 ? { ...l, ListenerURL: THIRD } : l));
+			await call('create');
+			await call('delete');
+			expect(optimove.listeners.find((l) => l.EventTypeID === 4)?.ListenerURL).toBe(THIRD);
+		});
+
+		it('a failing give-back fails the delete with what to do, the slot still pointing here', async () => {
+			const optimove = seeded();
+			const { call } = hooks(optimove, { params: listenerParams([4], { replaceExisting: true }) });
+			await call('create');
+			optimove.failRegisterFor = 4;
+			await expect(call('delete')).rejects.toThrow(`Giving "Campaign Cancelled" (type 4) back to ${FOREIGN} failed`);
+			expect(optimove.listeners.find((l) => l.EventTypeID === 4)?.ListenerURL.startsWith(`${URL}?token=`)).toBe(true);
+		});
+
+		it('never gives a production slot back to this workflow\'s own test URL', async () => {
+			const optimove = new FakeOptimove();
+			optimove.listeners = [{ EventTypeID: 4, ChannelID: null, ListenerURL: 'https://n8n.example.test/webhook-test/abc/webhook?token=t' }];
+			const { call } = hooks(optimove, { params: listenerParams([4], { replaceExisting: true }) });
+			await call('create');
+			await call('delete');
+			expect(optimove.listeners).toEqual([]);
+		});
+	});
+
 	describe('test URLs ("listen for test event")', () => {
 		const TEST_URL = 'https://n8n.example.test/webhook-test/abc/webhook';
 
