@@ -432,7 +432,7 @@ export class Sandbox {
 		const prev = this.state.listeners.get(key);
 		this.state.listeners.set(key, { EventTypeID: type, ListenerURL: url, ChannelID: channel ?? null, registeredAt: this.now(), by });
 		const action = !prev ? 'register' : prev.ListenerURL === url ? 're-register' : 'replace';
-		this.state.listenerHistory.push({ at: naiveUtc(this.now()), action, EventTypeID: type, ChannelID: channel ?? null, ListenerURL: url, previousURL: prev?.ListenerURL ?? null, previousBy: prev?.by ?? null, by });
+		this.state.listenerHistory.push({ at: naiveUtc(this.now()), atMs: this.now(), action, EventTypeID: type, ChannelID: channel ?? null, ListenerURL: url, previousURL: prev?.ListenerURL ?? null, previousBy: prev?.by ?? null, by });
 		this.log(`listener ${action}: type ${type}${channel ? ` channel ${channel}` : ''} → ${url}`);
 	}
 
@@ -440,7 +440,7 @@ export class Sandbox {
 		const key = this.slot(type, channel);
 		const prev = this.state.listeners.get(key);
 		this.state.listeners.delete(key);
-		this.state.listenerHistory.push({ at: naiveUtc(this.now()), action: prev ? 'unregister' : 'unregister-missing', EventTypeID: type, ChannelID: channel ?? null, ListenerURL: null, previousURL: prev?.ListenerURL ?? null, previousBy: prev?.by ?? null, by });
+		this.state.listenerHistory.push({ at: naiveUtc(this.now()), atMs: this.now(), action: prev ? 'unregister' : 'unregister-missing', EventTypeID: type, ChannelID: channel ?? null, ListenerURL: null, previousURL: prev?.ListenerURL ?? null, previousBy: prev?.by ?? null, by });
 	}
 
 	listListeners() {
