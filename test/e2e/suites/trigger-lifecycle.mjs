@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { node } from '../lib/fixtures.mjs';
 
 // The trigger's registration lifecycle beyond a plain publish/unpublish, seen at the sandbox:
-// giving a taken-over slot back on unpublish.
+// giving a taken-over slot back on unpublish, and re-publishing.
 
 const TRIGGER = 'n8n-nodes-optimove.optimoveTrigger';
 const FOREIGN = 'https://crm.example.test/optimove/all-processed';
@@ -60,6 +60,93 @@ export function register(ctx) {
 			await ctx.n8n.unpublish(leaving);
 			assert.equal(slot(2), undefined);
 			assert.equal(slot(11, 505), undefined);
+		});
+	});
+	describe('Optimove Trigger: re-publishing a published workflow (n8n: delete, then checkExists + create)', () => {
+		const LISTENER_PATH = 'e2e-republish-listeners';
+		const TRIGGERED_PATH = 'e2e-republish-triggered';
+		const SLOTS = [
+			[1, 606],
+			[2, null],
+		];
+		let listener;
+		let triggered;
+		const slotUrl = (type, channel) => ctx.sandbox.listListeners().find((s) => s.EventTypeID === type && s.ChannelID === channel)?.ListenerURL;
+		const ourHooks = () => [...ctx.sandbox.state.webhooks.values()].filter((w) => w.url.includes(`/webhook/${TRIGGERED_PATH}/`));
+		const requestsSince = (since) => ctx.sandbox.state.recentRequests.toArray().filter((r) => r.atMs >= since).map((r) => `${r.method} ${r.path}`);
+		/** The requests strictly after the last one matching `last` and before the first one after it matching `next`. */
+		function between(requests, last, next) {
+			const from = requests.findLastIndex((r) => last.test(r));
+			const to = requests.findIndex((r, i) => i > from && next.test(r));
+			assert.ok(from !== -1 && to !== -1, `both ${last} and ${next} seen in ${JSON.stringify(requests)}`);
+			return requests.slice(from + 1, to);
+		}
+		before(async () => {
+			const credential = ctx.credentials.optimoveApi;
+			listener = await ctx.n8n.createWorkflow(triggerWorkflow('re-publish: listeners', LISTENER_PATH, { source: 'eventListeners', events: [1, 2], channelId: 606 }, credential));
+			triggered = await ctx.n8n.createWorkflow(triggerWorkflow('re-publish: triggered', TRIGGERED_PATH, { source: 'triggeredConditionalExecution', options: {} }, credential));
+			await ctx.n8n.publish(listener);
+			await ctx.n8n.publish(triggered);
+		});
+		after(async () => {
+			for (const id of [listener, triggered]) await ctx.n8n.unpublish(id).catch(() => undefined);
+		});
+
+		it('listeners: every slot is released and registered again with the same URL, with one read of Optimove in between', async (t) => {
+			const before = SLOTS.map(([type, channel]) => slotUrl(type, channel));
+			assert.ok(before.every((url) => url?.includes(`/webhook/${LISTENER_PATH}/webhook?token=`)));
+			const since = Date.now();
+			await ctx.n8n.publish(listener);
+			const gaps = [];
+			for (const [i, [type, channel]] of SLOTS.entries()) {
+				const changes = ctx.sandbox.state.listenerHistory.filter((h) => h.atMs >= since && h.EventTypeID === type && h.ChannelID === channel);
+				assert.deepEqual(
+					changes.map((h) => [h.action, h.ListenerURL]),
+					[
+						['unregister', null],
+						['register', before[i]],
+					],
+					`slot ${type}/${channel}: n8n's delete, then create, with the same URL`,
+				);
+				gaps.push(`${type}/${channel ?? '-'} ${changes[1].atMs - changes[0].atMs} ms`);
+			}
+			const requests = requestsSince(since);
+			assert.deepEqual(
+				between(requests, /^POST \/General\/UnregisterEventListener$/, /^POST \/General\/RegisterEventListener$/),
+				['GET /General/GetRegisteredEventListeners'],
+				'between the last unregister and the first register: one read (create checks for foreign holders), no checkExists round trip',
+			);
+			t.diagnostic(`re-publish gap per slot (no URL at Optimove): ${gaps.join(', ')}`);
+			const fired = await ctx.sandbox.fireListenerEvent({ eventTypeId: 2 });
+			assert.equal(fired.status, 200, 'the URL Optimove holds still works');
+		});
+
+		it('triggered: the webhook is deleted and created again with the same URL, with no other call in between', async (t) => {
+			const [hook] = ourHooks();
+			assert.ok(hook);
+			const since = Date.now();
+			await ctx.n8n.publish(triggered);
+			const changes = ctx.sandbox.state.webhookHistory.filter((h) => h.at >= since && h.url === hook.url);
+			assert.deepEqual(
+				changes.map((h) => h.action),
+				['delete', 'create'],
+			);
+			assert.deepEqual(
+				ourHooks().map((h) => h.url),
+				[hook.url],
+				'exactly one webhook of this node, same URL',
+			);
+			const requests = requestsSince(since);
+			assert.deepEqual(between(requests, /^DELETE \/conditional-execution\/v2\/triggered\/webhooks\//, /^POST \/conditional-execution\/v2\/triggered\/webhooks$/), []);
+			t.diagnostic(`re-publish gap (no webhook at Optimove): ${changes[1].at - changes[0].at} ms`);
+			const batch = await ctx.sandbox.fireTriggered({ count: 1, mode: 'signed', urls: [hook.url] });
+			assert.deepEqual(batch.byStatus, { 200: 1 });
+		});
+
+		it('unpublishing afterwards still removes exactly these registrations', async () => {
+			for (const id of [listener, triggered]) await ctx.n8n.unpublish(id);
+			for (const [type, channel] of SLOTS) assert.equal(slotUrl(type, channel), undefined);
+			assert.deepEqual(ourHooks(), []);
 		});
 	});
 }
