@@ -136,6 +136,7 @@ export class Sandbox {
 		this.state = {
 			startedAt: this.now(),
 			requests: 0,
+			recentRequests: new Ring(1000),
 			listeners: new Map(),
 			listenerHistory: [],
 			listenerDeliveries: new Ring(200),
@@ -333,6 +334,7 @@ export class Sandbox {
 		if (/^\/current(\/|$)/i.test(path)) path = path.slice('/current'.length) || '/';
 		if (path.length > 1 && path.endsWith('/')) path = path.slice(0, -1);
 		this.state.requests++;
+		this.state.recentRequests.push({ atMs: this.now(), method: req.method, path });
 		const route = this.resolve(req.method, path);
 		if (!route) return this.send(res, 404, `No HTTP resource was found that matches the request URI '${url.pathname}'.`);
 		if (route.methodNotAllowed) return this.send(res, 405, `The requested resource does not support http method '${req.method}'.`);
@@ -432,7 +434,7 @@ export class Sandbox {
 		const prev = this.state.listeners.get(key);
 		this.state.listeners.set(key, { EventTypeID: type, ListenerURL: url, ChannelID: channel ?? null, registeredAt: this.now(), by });
 		const action = !prev ? 'register' : prev.ListenerURL === url ? 're-register' : 'replace';
-		this.state.listenerHistory.push({ at: naiveUtc(this.now()), action, EventTypeID: type, ChannelID: channel ?? null, ListenerURL: url, previousURL: prev?.ListenerURL ?? null, previousBy: prev?.by ?? null, by });
+		this.state.listenerHistory.push({ at: naiveUtc(this.now()), atMs: this.now(), action, EventTypeID: type, ChannelID: channel ?? null, ListenerURL: url, previousURL: prev?.ListenerURL ?? null, previousBy: prev?.by ?? null, by });
 		this.log(`listener ${action}: type ${type}${channel ? ` channel ${channel}` : ''} → ${url}`);
 	}
 
@@ -440,7 +442,7 @@ export class Sandbox {
 		const key = this.slot(type, channel);
 		const prev = this.state.listeners.get(key);
 		this.state.listeners.delete(key);
-		this.state.listenerHistory.push({ at: naiveUtc(this.now()), action: prev ? 'unregister' : 'unregister-missing', EventTypeID: type, ChannelID: channel ?? null, ListenerURL: null, previousURL: prev?.ListenerURL ?? null, previousBy: prev?.by ?? null, by });
+		this.state.listenerHistory.push({ at: naiveUtc(this.now()), atMs: this.now(), action: prev ? 'unregister' : 'unregister-missing', EventTypeID: type, ChannelID: channel ?? null, ListenerURL: null, previousURL: prev?.ListenerURL ?? null, previousBy: prev?.by ?? null, by });
 	}
 
 	listListeners() {
@@ -798,6 +800,7 @@ export class Sandbox {
 				if (!out.delivered) status = out.error?.startsWith('No listener') ? 404 : 502;
 			} else if (route === 'POST /listeners/seed') out = this.seedListener(body);
 			else if (route === 'GET /listeners') out = this.listeners();
+			else if (route === 'GET /requests') out = { total: this.state.recentRequests.total, recent: this.state.recentRequests.toArray() };
 			else if (route === 'POST /triggered' && body.async) {
 				const id = (this.asyncSeq = (this.asyncSeq ?? 0) + 1);
 				const job = { id, done: false, result: null, error: null };

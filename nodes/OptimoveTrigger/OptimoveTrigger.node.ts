@@ -96,6 +96,29 @@ export class OptimoveTrigger implements INodeType {
 					'Whether to take over a listener slot that another URL holds. Optimove keeps one URL per event type and channel: the system that held it stops receiving these events.',
 			},
 			{
+				displayName: 'On Unpublish',
+				name: 'onUnpublish',
+				type: 'options',
+				noDataExpression: true,
+				displayOptions: { show: { source: ['eventListeners'], replaceExisting: [true] } },
+				options: [
+					{
+						name: 'Restore Replaced Listener',
+						value: 'restore',
+						description:
+							'Register the replaced URL again, so its system receives these events as before. Only where the slot still holds this workflow\'s URL: a slot someone else took meanwhile is left alone (and the n8n log says so).',
+					},
+					{
+						name: 'Leave Slot Empty',
+						value: 'leaveEmpty',
+						description:
+							'Unregister this workflow\'s URL and register nothing: choose this when the replaced URL was stale. Optimove sends these events nowhere until something registers again.',
+					},
+				],
+				default: 'restore',
+				description: 'What unpublishing does with a slot this workflow took over from another URL',
+			},
+			{
 				displayName:
 					'Notifications are verified with the Webhook Signing Secret of the Optimove API credential (HMAC-SHA256 of the raw body). Without a secret they are accepted unverified and each item says so (signatureVerified: false).',
 				name: 'signatureNotice',

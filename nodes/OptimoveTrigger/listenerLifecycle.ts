@@ -12,6 +12,7 @@ import {
 	urlBase,
 } from '../shared/listeners';
 import type { Registration, Slot } from '../shared/listeners';
+import { runtime } from '../shared/transport';
 
 /**
  * Static data of one trigger node. Production and test ("listen for test event") registrations
@@ -20,9 +21,27 @@ import type { Registration, Slot } from '../shared/listeners';
 export interface Scope {
 	token?: string;
 	slots?: Slot[];
-	/** Test scope only: foreign registrations "Replace Existing Listeners" displaced, restored on delete. */
+	/**
+	 * Registrations of other URLs that "Replace Existing Listeners" took slots from (one per slot, the
+	 * latest): given back on delete — always after a test, on unpublish unless "On Unpublish" says
+	 * "Leave Slot Empty".
+	 */
 	displaced?: Registration[];
 	webhookId?: string;
+	/** When delete last removed every registration of this scope (epoch ms); see RELEASE_FRESH_MS. */
+	releasedAt?: number;
+}
+
+/**
+ * How long after a delete the next checkExists trusts it without asking Optimove. n8n re-publishes
+ * a published workflow as delete + create: the registrations are known to be gone, so the create
+ * that follows needs no extra round trip while Optimove has no URL for this workflow. Far shorter
+ * than any n8n restart, so a delete interrupted by a crash is never trusted after it.
+ */
+export const RELEASE_FRESH_MS = 5_000;
+
+export function justReleased(scope: Scope): boolean {
+	return typeof scope.releasedAt === 'number' && runtime.now() - scope.releasedAt < RELEASE_FRESH_MS;
 }
 
 export function scopeName(ctx: IHookFunctions): 'test' | 'production' {
@@ -74,7 +93,7 @@ function uniqueSlots(slots: Slot[]): Slot[] {
 
 export async function listenersExist(ctx: IHookFunctions): Promise<boolean> {
 	const scope = scopeOf(ctx);
-	if (!scope.token) return false;
+	if (!scope.token || justReleased(scope)) return false;
 	const url = tokenUrl(ctx.getNodeWebhookUrl('default') as string, scope.token);
 	const registered = await registeredListeners(ctx);
 	return selectedSlots(ctx).every((slot) => findSlot(registered, slot)?.url === url);
@@ -111,6 +130,7 @@ export async function createListeners(ctx: IHookFunctions): Promise<boolean> {
 	const replace = ctx.getNodeParameter('replaceExisting', false) as boolean;
 	const slots = selectedSlots(ctx);
 	const registered = await registeredListeners(ctx);
+	delete scope.releasedAt;
 
 	const todo: Array<{ slot: Slot; previous?: Registration }> = [];
 	const conflicts: Registration[] = [];
@@ -128,29 +148,46 @@ export async function createListeners(ctx: IHookFunctions): Promise<boolean> {
 		throw conflictError(ctx, conflicts, productionBase);
 	}
 
-	const done: Array<{ slot: Slot; previous?: Registration }> = [];
-	for (const step of todo) {
-		try {
-			await registerListener(ctx, { ...step.slot, url });
-			done.push(step);
-		} catch (error) {
-			const undone = await rollBack(ctx, done);
-			const outcome =
-				undone === done.length
-					? `${undone} registration(s) made before it were rolled back, so Optimove is as it was.`
-					: `Only ${undone} of ${done.length} registration(s) made before it could be rolled back (see the n8n log): check the listeners with Optimove node → Event Listener → Get Many.`;
-			throw new NodeOperationError(ctx.getNode(), `Registering ${describeSlot(step.slot)} failed: ${(error as Error).message}`, {
-				description: `${outcome} ${(error as { description?: string }).description ?? ''}`.trim(),
-			});
-		}
+	// All slots at once: on a re-publish n8n has just unregistered them (see deleteListeners), and each
+	// one is back as soon as its own call is answered.
+	const outcomes = await Promise.allSettled(todo.map(async (step) => registerListener(ctx, { ...step.slot, url })));
+	const done = todo.filter((_, i) => outcomes[i].status === 'fulfilled');
+	const failedAt = outcomes.findIndex((o) => o.status === 'rejected');
+	if (failedAt !== -1) {
+		const error = (outcomes[failedAt] as PromiseRejectedResult).reason as Error & { description?: string };
+		const undone = await rollBack(ctx, done);
+		const outcome =
+			undone === done.length
+				? `${undone} registration(s) made before it were rolled back, so Optimove is as it was.`
+				: `Only ${undone} of ${done.length} registration(s) made before it could be rolled back (see the n8n log): check the listeners with Optimove node → Event Listener → Get Many.`;
+		throw new NodeOperationError(ctx.getNode(), `Registering ${describeSlot(todo[failedAt].slot)} failed: ${error.message}`, {
+			description: `${outcome} ${error.description ?? ''}`.trim(),
+		});
 	}
 	scope.slots = uniqueSlots([...(scope.slots ?? []), ...slots]);
-	if (scopeName(ctx) === 'test') {
-		const displaced = done.flatMap((d) => (d.previous && urlBase(d.previous.url) !== ownBase ? [d.previous] : []));
-		scope.displaced = [...(scope.displaced ?? []), ...displaced];
-	}
+	recordDisplaced(ctx, scope, webhookUrl, done);
 	if (done.length > 0) ctx.logger.info(`Optimove Trigger: registered ${done.map((d) => describeSlot(d.slot)).join(', ')}`);
 	return true;
+}
+
+/**
+ * Remembers, per slot, the other URL this registration replaced. In production our own test URL is
+ * not worth giving back (its test window is over by then); after a test, the production URL is.
+ */
+function recordDisplaced(ctx: IHookFunctions, scope: Scope, webhookUrl: string, done: Array<{ previous?: Registration }>): void {
+	const own = new Set([urlBase(webhookUrl)]);
+	if (scopeName(ctx) === 'production') own.add(urlBase(webhookUrl.replace('/webhook/', '/webhook-test/')));
+	const replaced = done.flatMap((d) => (d.previous && !own.has(urlBase(d.previous.url)) ? [d.previous] : []));
+	if (replaced.length === 0) return;
+	const bySlot = new Map((scope.displaced ?? []).map((d) => [slotKey(d), d]));
+	for (const previous of replaced) bySlot.set(slotKey(previous), previous);
+	scope.displaced = [...bySlot.values()];
+}
+
+/** Whether delete gives a taken-over slot back: always after a test; on unpublish as "On Unpublish" says. */
+function restoresOnDelete(ctx: IHookFunctions): boolean {
+	if (scopeName(ctx) === 'test') return true;
+	return ctx.getNodeParameter('onUnpublish', 'restore') !== 'leaveEmpty';
 }
 
 /** Restores each slot to what it held before (a replaced foreign URL) or unregisters it. */
@@ -169,8 +206,10 @@ async function rollBack(ctx: IHookFunctions, done: Array<{ slot: Slot; previous?
 }
 
 /**
- * Unregisters the slots that hold this workflow's URL; foreign ones are left untouched. After a
- * test, a slot taken over with "Replace Existing Listeners" goes back to the URL that held it.
+ * Unregisters the slots that hold this workflow's URL; foreign ones are left untouched. A slot taken
+ * over with "Replace Existing Listeners" goes back to the URL that held it (after a test always, on
+ * unpublish unless "On Unpublish" is "Leave Slot Empty") — but only while it still holds this
+ * workflow's URL: a slot someone else took meanwhile is theirs now.
  */
 export async function deleteListeners(ctx: IHookFunctions): Promise<boolean> {
 	const scope = scopeOf(ctx);
@@ -181,24 +220,40 @@ export async function deleteListeners(ctx: IHookFunctions): Promise<boolean> {
 	} catch (error) {
 		ctx.logger.warn(`Optimove Trigger: unregistering only the recorded slots: ${(error as Error).message}`);
 	}
+	const restore = restoresOnDelete(ctx);
 	const slots = uniqueSlots([...(scope.slots ?? []), ...selected]);
 	const registered = await registeredListeners(ctx);
-	for (const slot of slots) {
-		const current = findSlot(registered, slot);
-		if (!current) continue;
-		if (urlBase(current.url) !== ownBase) {
-			ctx.logger.info(`Optimove Trigger: ${describeSlot(slot)} now points at ${current.url}; left untouched`);
-			continue;
-		}
-		const displaced = (scope.displaced ?? []).find((d) => slotKey(d) === slotKey(slot));
-		if (displaced) {
-			await registerListener(ctx, displaced);
-			ctx.logger.info(`Optimove Trigger: test over, ${describeSlot(slot)} given back to ${displaced.url}`);
-		} else {
-			await unregisterListener(ctx, slot);
-		}
-	}
+	// All slots at once: n8n calls delete and then create when a published workflow is re-published,
+	// and every slot stays empty from its unregister until create registers it again.
+	const outcomes = await Promise.allSettled(
+		slots.map(async (slot) => {
+			const current = findSlot(registered, slot);
+			const displaced = (scope.displaced ?? []).find((d) => slotKey(d) === slotKey(slot));
+			if (!current || urlBase(current.url) !== ownBase) {
+				const holder = current ? `now points at ${current.url}` : 'is empty';
+				const notRestored = displaced && restore ? `, so the replaced listener ${displaced.url} was NOT restored` : '';
+				ctx.logger[notRestored ? 'warn' : 'info'](`Optimove Trigger: ${describeSlot(slot)} ${holder}; left untouched${notRestored}`);
+				return;
+			}
+			if (displaced && restore) {
+				try {
+					await registerListener(ctx, displaced);
+				} catch (error) {
+					throw new NodeOperationError(ctx.getNode(), `Giving ${describeSlot(slot)} back to ${displaced.url} failed: ${(error as Error).message}`, {
+						description: 'The slot still points at this workflow. Register the replaced URL again with Optimove node → Event Listener → Register, or unregister the slot.',
+					});
+				}
+				ctx.logger.info(`Optimove Trigger: ${describeSlot(slot)} given back to ${displaced.url}, which held it before this workflow`);
+			} else {
+				await unregisterListener(ctx, slot);
+				if (displaced) ctx.logger.info(`Optimove Trigger: ${describeSlot(slot)} left empty ("On Unpublish: Leave Slot Empty"); it held ${displaced.url} before`);
+			}
+		}),
+	);
+	const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
+	if (failed) throw failed.reason;
 	scope.slots = [];
 	delete scope.displaced;
+	scope.releasedAt = runtime.now();
 	return true;
 }

@@ -1,8 +1,8 @@
 import type { IDataObject, IHookFunctions, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import { triggeredWebhooks, urlBase } from '../shared/listeners';
-import { optimoveRequest } from '../shared/transport';
-import { ensureToken, scopeOf, tokenUrl } from './listenerLifecycle';
+import { optimoveRequest, runtime } from '../shared/transport';
+import { ensureToken, justReleased, scopeOf, tokenUrl } from './listenerLifecycle';
 
 /** Triggered conditional execution: one v2 webhook per trigger node, its URL carrying the token. */
 
@@ -50,21 +50,27 @@ async function pushSettings(ctx: IHookFunctions): Promise<void> {
 
 /**
  * Creates this node's webhook. Webhooks of this node left from earlier registrations (same URL,
- * another token) are removed first: Optimove posts every notification to every webhook.
+ * another token) are removed first: Optimove posts every notification to every webhook. Right after
+ * this node's delete (n8n re-publishes as delete + create) there is nothing to look for: the webhook
+ * is created at once, since notifications sent until then reach no webhook of this workflow.
  */
 export async function createWebhook(ctx: IHookFunctions): Promise<boolean> {
 	const scope = scopeOf(ctx);
 	const { url, base } = ownUrl(ctx);
-	await pushSettings(ctx);
-	const existing = await triggeredWebhooks(ctx);
-	for (const stale of existing.filter((w) => urlBase(w.url) === base && w.url !== url)) {
-		ctx.logger.info(`Optimove Trigger: removing a stale webhook of this node (${stale.id})`);
-		await deleteWebhook(ctx, stale.id);
-	}
-	const mine = existing.find((w) => w.url === url);
-	if (mine) {
-		scope.webhookId = mine.id;
-		return true;
+	const released = justReleased(scope);
+	delete scope.releasedAt;
+	if (!released) {
+		await pushSettings(ctx);
+		const existing = await triggeredWebhooks(ctx);
+		for (const stale of existing.filter((w) => urlBase(w.url) === base && w.url !== url)) {
+			ctx.logger.info(`Optimove Trigger: removing a stale webhook of this node (${stale.id})`);
+			await deleteWebhook(ctx, stale.id);
+		}
+		const mine = existing.find((w) => w.url === url);
+		if (mine) {
+			scope.webhookId = mine.id;
+			return true;
+		}
 	}
 	const { body } = await optimoveRequest.call(ctx, { route: 'createWebhook', body: { url } });
 	const id = (body as IDataObject | undefined)?.id;
@@ -74,6 +80,7 @@ export async function createWebhook(ctx: IHookFunctions): Promise<boolean> {
 		});
 	}
 	scope.webhookId = String(id);
+	if (released) await pushSettings(ctx);
 	return true;
 }
 
@@ -86,5 +93,6 @@ export async function deleteWebhooks(ctx: IHookFunctions): Promise<boolean> {
 	if (scope.webhookId && existing.some((w) => w.id === scope.webhookId)) ids.add(scope.webhookId);
 	for (const id of ids) await deleteWebhook(ctx, id);
 	delete scope.webhookId;
+	scope.releasedAt = runtime.now();
 	return true;
 }

@@ -26,9 +26,25 @@ export class FakeOptimove {
 	/** UnregisterEventListener for this event type answers 400 (not retried). */
 	failUnregisterFor?: number;
 
+	/** Most requests that were in flight at once (each answer waits a few ticks). */
+	maxInFlight = 0;
+
+	private inFlight = 0;
+
 	private nextWebhook = 1;
 
-	handle = async (_type: string, request: IHttpRequestOptions) => {
+	handle = async (type: string, request: IHttpRequestOptions) => {
+		this.inFlight++;
+		this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
+		try {
+			for (let tick = 0; tick < 5; tick++) await Promise.resolve();
+			return this.answer(type, request);
+		} finally {
+			this.inFlight--;
+		}
+	};
+
+	private answer(_type: string, request: IHttpRequestOptions) {
 		const path = request.url.replace(REST_CREDENTIALS.optimoveApi.baseUrl, '');
 		const body = (request.body ?? {}) as IDataObject;
 		this.calls.push(`${request.method} ${path}`);
@@ -72,7 +88,7 @@ export class FakeOptimove {
 			default:
 				return ok({ message: `unexpected ${request.method} ${path}` }, 400);
 		}
-	};
+	}
 }
 
 export interface HookOptions {

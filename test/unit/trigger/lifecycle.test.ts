@@ -116,6 +116,163 @@ describe('Optimove Trigger lifecycle: event listeners', () => {
 		expect(await call('checkExists')).toBe(false);
 	});
 
+	describe('unpublishing a slot taken over with Replace Existing Listeners', () => {
+		const OTHER = 'https://other-vendor.example.test/hook';
+		const seeded = () => {
+			const optimove = new FakeOptimove();
+			optimove.listeners = [
+				{ EventTypeID: 4, ChannelID: null, ListenerURL: FOREIGN },
+				{ EventTypeID: 13, ChannelID: 505, ListenerURL: OTHER },
+			];
+			return optimove;
+		};
+
+		it('restores the replaced URLs by default, and unregisters the slots that were free', async () => {
+			const optimove = seeded();
+			const { call, logs } = hooks(optimove, { params: listenerParams([5, 4, 13], { replaceExisting: true }) });
+			await call('create');
+			expect(optimove.listeners.every((l) => l.ListenerURL.startsWith(`${URL}?token=`))).toBe(true);
+			await call('delete');
+			expect(optimove.listeners).toEqual([
+				{ EventTypeID: 4, ChannelID: null, ListenerURL: FOREIGN },
+				{ EventTypeID: 13, ChannelID: 505, ListenerURL: OTHER },
+			]);
+			expect(logs.some((l) => l.includes(`given back to ${FOREIGN}`))).toBe(true);
+		});
+
+		it('"Leave Slot Empty" unregisters and restores nothing', async () => {
+			const optimove = seeded();
+			const { call, logs } = hooks(optimove, { params: listenerParams([4, 13], { replaceExisting: true, onUnpublish: 'leaveEmpty' }) });
+			await call('create');
+			await call('delete');
+			expect(optimove.listeners).toEqual([]);
+			expect(logs.some((l) => l.includes('left empty') && l.includes(FOREIGN))).toBe(true);
+		});
+
+		it('leaves a slot someone else took meanwhile alone, and says the replaced URL was not restored', async () => {
+			const optimove = seeded();
+			const { call, logs } = hooks(optimove, { params: listenerParams([4, 13], { replaceExisting: true }) });
+			await call('create');
+			const THIRD = 'https://third.example.test/hook';
+			optimove.listeners = optimove.listeners.map((l) => (l.EventTypeID === 4 ? { ...l, ListenerURL: THIRD } : l));
+			await call('delete');
+			expect(optimove.listeners).toEqual([
+				{ EventTypeID: 4, ChannelID: null, ListenerURL: THIRD },
+				{ EventTypeID: 13, ChannelID: 505, ListenerURL: OTHER },
+			]);
+			expect(logs).toContainEqual(expect.stringMatching(new RegExp(`^warn: .*type 4\\).* now points at ${THIRD}.*${FOREIGN} was NOT restored`)));
+		});
+
+		it('remembers what it replaced across a re-publish that finds its own URL in place', async () => {
+			const optimove = seeded();
+			const { call } = hooks(optimove, { params: listenerParams([4], { replaceExisting: true }) });
+			await call('create');
+			await call('create');
+			await call('delete');
+			expect(optimove.listeners.find((l) => l.EventTypeID === 4)?.ListenerURL).toBe(FOREIGN);
+		});
+
+		it('gives back the latest URL it replaced when the slot was taken back and re-taken', async () => {
+			const optimove = seeded();
+			const { call } = hooks(optimove, { params: listenerParams([4], { replaceExisting: true }) });
+			await call('create');
+			const THIRD = 'https://third.example.test/hook';
+			optimove.listeners = optimove.listeners.map((l) => (l.EventTypeID === 4 ? { ...l, ListenerURL: THIRD } : l));
+			await call('create');
+			await call('delete');
+			expect(optimove.listeners.find((l) => l.EventTypeID === 4)?.ListenerURL).toBe(THIRD);
+		});
+
+		it('a failing give-back fails the delete with what to do, the slot still pointing here', async () => {
+			const optimove = seeded();
+			const { call } = hooks(optimove, { params: listenerParams([4], { replaceExisting: true }) });
+			await call('create');
+			optimove.failRegisterFor = 4;
+			await expect(call('delete')).rejects.toThrow(`Giving "Campaign Cancelled" (type 4) back to ${FOREIGN} failed`);
+			expect(optimove.listeners.find((l) => l.EventTypeID === 4)?.ListenerURL.startsWith(`${URL}?token=`)).toBe(true);
+		});
+
+		it('never gives a production slot back to this workflow\'s own test URL', async () => {
+			const optimove = new FakeOptimove();
+			optimove.listeners = [{ EventTypeID: 4, ChannelID: null, ListenerURL: 'https://n8n.example.test/webhook-test/abc/webhook?token=t' }];
+			const { call } = hooks(optimove, { params: listenerParams([4], { replaceExisting: true }) });
+			await call('create');
+			await call('delete');
+			expect(optimove.listeners).toEqual([]);
+		});
+	});
+
+	describe('re-publishing (n8n calls delete, then checkExists and create)', () => {
+		const republish = async (call: (name: 'checkExists' | 'create' | 'delete') => Promise<boolean>) => {
+			await call('delete');
+			if (!(await call('checkExists'))) await call('create');
+		};
+
+		it('between unregistering and registering again, asks Optimove once and registers every slot at once', async () => {
+			const optimove = new FakeOptimove();
+			const { call } = hooks(optimove, { params: listenerParams([5, 13, 1]) });
+			await call('create');
+			const before = optimove.listeners.map((l) => ({ ...l }));
+			optimove.calls = [];
+			optimove.maxInFlight = 0;
+			await call('delete');
+			expect(optimove.maxInFlight).toBe(3);
+			const unregistered = optimove.calls.length;
+			optimove.maxInFlight = 0;
+			expect(await call('checkExists')).toBe(false);
+			await call('create');
+			expect(optimove.calls.slice(unregistered)).toEqual([
+				'GET /General/GetRegisteredEventListeners',
+				'POST /General/RegisterEventListener',
+				'POST /General/RegisterEventListener',
+				'POST /General/RegisterEventListener',
+			]);
+			expect(optimove.maxInFlight).toBe(3);
+			expect(optimove.listeners).toEqual(before);
+		});
+
+		it('after a delete that is no longer fresh (a crash, a later publish), checkExists asks Optimove again', async () => {
+			const optimove = new FakeOptimove();
+			const { call } = hooks(optimove, { params: listenerParams([5]) });
+			await call('create');
+			await call('delete');
+			clock.advance(5_000);
+			optimove.calls = [];
+			expect(await call('checkExists')).toBe(false);
+			expect(optimove.calls).toEqual(['GET /General/GetRegisteredEventListeners']);
+		});
+
+		it('keeps the token, so the URL Optimove calls does not change', async () => {
+			const optimove = new FakeOptimove();
+			const { call } = hooks(optimove, { params: listenerParams([5]) });
+			await call('create');
+			const url = optimove.listeners[0].ListenerURL;
+			await republish(call);
+			expect(optimove.listeners).toEqual([{ EventTypeID: 5, ChannelID: null, ListenerURL: url }]);
+		});
+
+		it('a slot taken over is given back by delete and taken again by create, remembering whom to give it back to', async () => {
+			const optimove = new FakeOptimove();
+			optimove.listeners = [{ EventTypeID: 4, ChannelID: null, ListenerURL: FOREIGN }];
+			const { call } = hooks(optimove, { params: listenerParams([4], { replaceExisting: true }) });
+			await call('create');
+			await republish(call);
+			expect(optimove.listeners[0].ListenerURL.startsWith(`${URL}?token=`)).toBe(true);
+			await call('delete');
+			expect(optimove.listeners).toEqual([{ EventTypeID: 4, ChannelID: null, ListenerURL: FOREIGN }]);
+		});
+
+		it('a partial failure while registering all slots at once still rolls back the others', async () => {
+			const optimove = new FakeOptimove();
+			const { call } = hooks(optimove, { params: listenerParams([5, 13, 1]) });
+			await call('create');
+			await call('delete');
+			optimove.failRegisterFor = 13;
+			await expect(call('create')).rejects.toThrow(/^Registering "Campaign Executed on Channel" \(type 13, channel 505\) failed/);
+			expect(optimove.listeners).toEqual([]);
+		});
+	});
+
 	describe('test URLs ("listen for test event")', () => {
 		const TEST_URL = 'https://n8n.example.test/webhook-test/abc/webhook';
 
@@ -204,6 +361,31 @@ describe('Optimove Trigger lifecycle: triggered conditional execution', () => {
 		optimove.webhooks = [];
 		expect(await call('delete')).toBe(true);
 		expect((staticData.production as IDataObject).webhookId).toBeUndefined();
+	});
+
+	it('re-publishing (delete, then checkExists and create) creates the webhook with one call, the same URL', async () => {
+		const optimove = new FakeOptimove();
+		const { call } = hooks(optimove, { params: params({ pushSettings: true }) });
+		await call('create');
+		const url = optimove.webhooks[0].url;
+		await call('delete');
+		optimove.calls = [];
+		expect(await call('checkExists')).toBe(false);
+		await call('create');
+		expect(optimove.calls).toEqual(['POST /conditional-execution/v2/triggered/webhooks/', 'PUT /conditional-execution/v2/triggered/settings']);
+		expect(optimove.webhooks).toEqual([{ id: 'webhook2', url }]);
+		expect(await call('checkExists')).toBe(true);
+	});
+
+	it('a create long after the delete looks for stale webhooks first, as on a first publish', async () => {
+		const optimove = new FakeOptimove();
+		const { call } = hooks(optimove, { params: params() });
+		await call('create');
+		await call('delete');
+		clock.advance(5_000);
+		optimove.webhooks.push({ id: 'left', url: `${URL}?token=lost` });
+		await call('create');
+		expect(optimove.webhooks.map((w) => w.id)).toEqual(['webhook2']);
 	});
 
 	it('pushes the secret and timeout only when asked, and refuses without a secret', async () => {
