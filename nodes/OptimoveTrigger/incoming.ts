@@ -4,6 +4,7 @@ import { verifySignature } from '../shared/signature';
 import { runtime } from '../shared/transport';
 import type { Scope } from './listenerLifecycle';
 import { signingSecret } from './signingSecret';
+import { matchesTokenHash } from './urlToken';
 import { normalizeListenerEvent, normalizeTriggeredNotification } from './normalize';
 import type { SignatureStatus } from './normalize';
 
@@ -27,11 +28,15 @@ function sameToken(given: unknown, expected: string | undefined): boolean {
 	return a.length === b.length && timingSafeEqual(a, b);
 }
 
-/** The token in the URL must be the one this node registered for this URL (production or test). */
+/**
+ * The token in the URL must be the one this node registered for this URL (production or test):
+ * static data holds its hash, or, until the next activation migrates it, an earlier version's plain token.
+ */
 function hasValidToken(ctx: IWebhookFunctions): boolean {
 	const data = ctx.getWorkflowStaticData('node') as { production?: Scope; test?: Scope };
 	const scope = ctx.getMode() === 'manual' ? data.test : data.production;
-	return sameToken((ctx.getQueryData() as IDataObject).token, scope?.token);
+	const given = (ctx.getQueryData() as IDataObject).token;
+	return scope?.tokenHash ? matchesTokenHash(given, scope.tokenHash) : sameToken(given, scope?.token);
 }
 
 /**
