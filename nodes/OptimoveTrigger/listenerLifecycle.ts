@@ -208,6 +208,7 @@ async function rollBack(ctx: IHookFunctions, done: Array<{ slot: Slot; previous?
  */
 export async function deleteListeners(ctx: IHookFunctions): Promise<boolean> {
 	const scope = scopeOf(ctx);
+	migrateLegacyToken(scope);
 	const ownBase = urlBase(ctx.getNodeWebhookUrl('default') as string);
 	let selected: Slot[] = [];
 	try {
