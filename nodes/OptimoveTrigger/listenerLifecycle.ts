@@ -41,7 +41,10 @@ export interface Scope extends TokenRecord {
 export const RELEASE_FRESH_MS = 5_000;
 
 export function justReleased(scope: Scope): boolean {
-	return typeof scope.releasedAt === 'number' && runtime.now() - scope.releasedAt < RELEASE_FRESH_MS;
+	if (typeof scope.releasedAt !== 'number') return false;
+	// A mark from the future (another main's clock ahead of this one) is not trusted either.
+	const age = runtime.now() - scope.releasedAt;
+	return age >= 0 && age < RELEASE_FRESH_MS;
 }
 
 export function scopeName(ctx: IHookFunctions): 'test' | 'production' {

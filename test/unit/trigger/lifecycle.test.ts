@@ -248,6 +248,16 @@ describe('Optimove Trigger lifecycle: event listeners', () => {
 			expect(optimove.calls).toEqual(['GET /General/GetRegisteredEventListeners']);
 		});
 
+		it('does not trust a delete mark from the future (another main whose clock is ahead)', async () => {
+			const optimove = new FakeOptimove();
+			const { call, staticData } = hooks(optimove, { params: listenerParams([5]) });
+			await call('create');
+			(staticData.production as IDataObject).releasedAt = clock.state.now + 60_000;
+			optimove.calls = [];
+			expect(await call('checkExists')).toBe(true);
+			expect(optimove.calls).toEqual(['GET /General/GetRegisteredEventListeners']);
+		});
+
 		it('keeps the token, so the URL Optimove calls does not change', async () => {
 			const optimove = new FakeOptimove();
 			const { call } = hooks(optimove, { params: listenerParams([5]) });
