@@ -93,7 +93,7 @@ export class OptimoveTrigger implements INodeType {
 				displayOptions: { show: { source: ['eventListeners'] } },
 				default: false,
 				description:
-					'Whether to take over a listener slot that another URL holds. Optimove keeps one URL per event type and channel: the system that held it stops receiving these events.',
+					'Whether to take over a listener slot that another URL holds. Optimove keeps one URL per event type and channel: the system that held it stops receiving these events until this workflow is unpublished (see On Unpublish).',
 			},
 			{
 				displayName: 'On Unpublish',

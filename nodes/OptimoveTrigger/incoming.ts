@@ -7,6 +7,7 @@ import type { SignatureStatus } from '../shared/triggeredNotification';
 import type { Scope } from './listenerLifecycle';
 import { signingSecret } from './signingSecret';
 import { normalizeListenerEvent } from './normalize';
+import { matchesTokenHash } from './urlToken';
 
 const NO_SECRET_NOTE =
 	'No Webhook Signing Secret on the Optimove API credential: this notification was NOT verified. Add the secret to reject forged requests.';
@@ -26,11 +27,15 @@ function sameToken(given: unknown, expected: string | undefined): boolean {
 	return a.length === b.length && timingSafeEqual(a, b);
 }
 
-/** The token in the URL must be the one this node registered for this URL (production or test). */
+/**
+ * The token in the URL must be the one this node registered for this URL (production or test):
+ * static data holds its hash, or, until the next activation migrates it, an earlier version's plain token.
+ */
 function hasValidToken(ctx: IWebhookFunctions): boolean {
 	const data = ctx.getWorkflowStaticData('node') as { production?: Scope; test?: Scope };
 	const scope = ctx.getMode() === 'manual' ? data.test : data.production;
-	return sameToken((ctx.getQueryData() as IDataObject).token, scope?.token);
+	const given = (ctx.getQueryData() as IDataObject).token;
+	return scope?.tokenHash ? matchesTokenHash(given, scope.tokenHash) : sameToken(given, scope?.token);
 }
 
 /**

@@ -1,4 +1,3 @@
-import { randomBytes } from 'crypto';
 import type { IDataObject, IHookFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 import {
@@ -13,13 +12,14 @@ import {
 } from '../shared/listeners';
 import type { Registration, Slot } from '../shared/listeners';
 import { runtime } from '../shared/transport';
+import { isOwnTokenUrl, migrateLegacyToken, redactToken, tokenForRegistration, tokenUrl } from './urlToken';
+import type { TokenRecord } from './urlToken';
 
 /**
  * Static data of one trigger node. Production and test ("listen for test event") registrations
  * are kept apart: they use different URLs and tokens.
  */
-export interface Scope {
-	token?: string;
+export interface Scope extends TokenRecord {
 	slots?: Slot[];
 	/**
 	 * Registrations of other URLs that "Replace Existing Listeners" took slots from (one per slot, the
@@ -41,7 +41,10 @@ export interface Scope {
 export const RELEASE_FRESH_MS = 5_000;
 
 export function justReleased(scope: Scope): boolean {
-	return typeof scope.releasedAt === 'number' && runtime.now() - scope.releasedAt < RELEASE_FRESH_MS;
+	if (typeof scope.releasedAt !== 'number') return false;
+	// A mark from the future (another main's clock ahead of this one) is not trusted either.
+	const age = runtime.now() - scope.releasedAt;
+	return age >= 0 && age < RELEASE_FRESH_MS;
 }
 
 export function scopeName(ctx: IHookFunctions): 'test' | 'production' {
@@ -53,16 +56,6 @@ export function scopeOf(ctx: IHookFunctions): Scope {
 	const name = scopeName(ctx);
 	if (!data[name] || typeof data[name] !== 'object') data[name] = {};
 	return data[name] as Scope;
-}
-
-/** The token that makes the registered URL unguessable; kept across re-creates. */
-export function ensureToken(scope: Scope): string {
-	if (!scope.token) scope.token = randomBytes(32).toString('hex');
-	return scope.token;
-}
-
-export function tokenUrl(webhookUrl: string, token: string): string {
-	return `${webhookUrl}${webhookUrl.includes('?') ? '&' : '?'}token=${token}`;
 }
 
 /** The slots the node's parameters select; type 5 never takes a channel. */
@@ -93,14 +86,18 @@ function uniqueSlots(slots: Slot[]): Slot[] {
 
 export async function listenersExist(ctx: IHookFunctions): Promise<boolean> {
 	const scope = scopeOf(ctx);
-	if (!scope.token || justReleased(scope)) return false;
-	const url = tokenUrl(ctx.getNodeWebhookUrl('default') as string, scope.token);
+	migrateLegacyToken(scope);
+	if (!scope.tokenHash || justReleased(scope)) return false;
+	const webhookUrl = ctx.getNodeWebhookUrl('default') as string;
 	const registered = await registeredListeners(ctx);
-	return selectedSlots(ctx).every((slot) => findSlot(registered, slot)?.url === url);
+	return selectedSlots(ctx).every((slot) => {
+		const current = findSlot(registered, slot);
+		return current !== undefined && isOwnTokenUrl(current.url, webhookUrl, scope);
+	});
 }
 
 function conflictError(ctx: IHookFunctions, conflicts: Registration[], ownProductionBase: string | undefined): NodeOperationError {
-	const lines = conflicts.map((c) => `${describeSlot(c)} → ${c.url}`);
+	const lines = conflicts.map((c) => `${describeSlot(c)} → ${redactToken(c.url)}`);
 	const heldByProduction = ownProductionBase !== undefined && conflicts.every((c) => urlBase(c.url) === ownProductionBase);
 	if (heldByProduction) {
 		return new NodeOperationError(
@@ -124,13 +121,14 @@ function conflictError(ctx: IHookFunctions, conflicts: Registration[], ownProduc
  */
 export async function createListeners(ctx: IHookFunctions): Promise<boolean> {
 	const scope = scopeOf(ctx);
+	const legacy = migrateLegacyToken(scope);
 	const webhookUrl = ctx.getNodeWebhookUrl('default') as string;
-	const url = tokenUrl(webhookUrl, ensureToken(scope));
 	const ownBase = urlBase(webhookUrl);
 	const replace = ctx.getNodeParameter('replaceExisting', false) as boolean;
 	const slots = selectedSlots(ctx);
 	const registered = await registeredListeners(ctx);
 	delete scope.releasedAt;
+	const url = tokenUrl(webhookUrl, await tokenForRegistration(ctx, scope, webhookUrl, registered.map((r) => r.url), legacy));
 
 	const todo: Array<{ slot: Slot; previous?: Registration }> = [];
 	const conflicts: Registration[] = [];
@@ -139,7 +137,7 @@ export async function createListeners(ctx: IHookFunctions): Promise<boolean> {
 		if (current?.url === url) continue;
 		if (current && urlBase(current.url) !== ownBase) {
 			if (!replace) conflicts.push(current);
-			else ctx.logger.warn(`Optimove Trigger: replacing ${current.url} in ${describeSlot(slot)} as "Replace Existing Listeners" allows`);
+			else ctx.logger.warn(`Optimove Trigger: replacing ${redactToken(current.url)} in ${describeSlot(slot)} as "Replace Existing Listeners" allows`);
 		}
 		todo.push({ slot, previous: current });
 	}
@@ -213,6 +211,7 @@ async function rollBack(ctx: IHookFunctions, done: Array<{ slot: Slot; previous?
  */
 export async function deleteListeners(ctx: IHookFunctions): Promise<boolean> {
 	const scope = scopeOf(ctx);
+	migrateLegacyToken(scope);
 	const ownBase = urlBase(ctx.getNodeWebhookUrl('default') as string);
 	let selected: Slot[] = [];
 	try {
@@ -230,8 +229,8 @@ export async function deleteListeners(ctx: IHookFunctions): Promise<boolean> {
 			const current = findSlot(registered, slot);
 			const displaced = (scope.displaced ?? []).find((d) => slotKey(d) === slotKey(slot));
 			if (!current || urlBase(current.url) !== ownBase) {
-				const holder = current ? `now points at ${current.url}` : 'is empty';
-				const notRestored = displaced && restore ? `, so the replaced listener ${displaced.url} was NOT restored` : '';
+				const holder = current ? `now points at ${redactToken(current.url)}` : 'is empty';
+				const notRestored = displaced && restore ? `, so the replaced listener ${redactToken(displaced.url)} was NOT restored` : '';
 				ctx.logger[notRestored ? 'warn' : 'info'](`Optimove Trigger: ${describeSlot(slot)} ${holder}; left untouched${notRestored}`);
 				return;
 			}
@@ -239,14 +238,14 @@ export async function deleteListeners(ctx: IHookFunctions): Promise<boolean> {
 				try {
 					await registerListener(ctx, displaced);
 				} catch (error) {
-					throw new NodeOperationError(ctx.getNode(), `Giving ${describeSlot(slot)} back to ${displaced.url} failed: ${(error as Error).message}`, {
+					throw new NodeOperationError(ctx.getNode(), `Giving ${describeSlot(slot)} back to ${redactToken(displaced.url)} failed: ${(error as Error).message}`, {
 						description: 'The slot still points at this workflow. Register the replaced URL again with Optimove node → Event Listener → Register, or unregister the slot.',
 					});
 				}
-				ctx.logger.info(`Optimove Trigger: ${describeSlot(slot)} given back to ${displaced.url}, which held it before this workflow`);
+				ctx.logger.info(`Optimove Trigger: ${describeSlot(slot)} given back to ${redactToken(displaced.url)}, which held it before this workflow`);
 			} else {
 				await unregisterListener(ctx, slot);
-				if (displaced) ctx.logger.info(`Optimove Trigger: ${describeSlot(slot)} left empty ("On Unpublish: Leave Slot Empty"); it held ${displaced.url} before`);
+				if (displaced) ctx.logger.info(`Optimove Trigger: ${describeSlot(slot)} left empty ("On Unpublish: Leave Slot Empty"); it held ${redactToken(displaced.url)} before`);
 			}
 		}),
 	);

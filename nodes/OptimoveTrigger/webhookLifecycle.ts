@@ -1,22 +1,20 @@
 import type { IDataObject, IHookFunctions, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import { triggeredWebhooks, urlBase } from '../shared/listeners';
+import type { TriggeredWebhook } from '../shared/listeners';
 import { optimoveRequest, runtime } from '../shared/transport';
-import { ensureToken, justReleased, scopeOf, tokenUrl } from './listenerLifecycle';
+import { justReleased, scopeOf } from './listenerLifecycle';
+import { isOwnTokenUrl, migrateLegacyToken, tokenForRegistration, tokenUrl } from './urlToken';
 
 /** Triggered conditional execution: one v2 webhook per trigger node, its URL carrying the token. */
 
-function ownUrl(ctx: IHookFunctions): { url: string; base: string } {
-	const webhookUrl = ctx.getNodeWebhookUrl('default') as string;
-	return { url: tokenUrl(webhookUrl, ensureToken(scopeOf(ctx))), base: urlBase(webhookUrl) };
-}
-
 export async function webhookExists(ctx: IHookFunctions): Promise<boolean> {
 	const scope = scopeOf(ctx);
-	if (!scope.webhookId || !scope.token) return false;
-	const { url } = ownUrl(ctx);
+	migrateLegacyToken(scope);
+	if (!scope.webhookId || !scope.tokenHash) return false;
+	const webhookUrl = ctx.getNodeWebhookUrl('default') as string;
 	const webhooks = await triggeredWebhooks(ctx);
-	return webhooks.some((w) => w.id === scope.webhookId && w.url === url);
+	return webhooks.some((w) => w.id === scope.webhookId && isOwnTokenUrl(w.url, webhookUrl, scope));
 }
 
 function isNotFound(error: unknown): boolean {
@@ -56,12 +54,18 @@ async function pushSettings(ctx: IHookFunctions): Promise<void> {
  */
 export async function createWebhook(ctx: IHookFunctions): Promise<boolean> {
 	const scope = scopeOf(ctx);
-	const { url, base } = ownUrl(ctx);
+	const legacy = migrateLegacyToken(scope);
+	const webhookUrl = ctx.getNodeWebhookUrl('default') as string;
+	const base = urlBase(webhookUrl);
 	const released = justReleased(scope);
 	delete scope.releasedAt;
+	let existing: TriggeredWebhook[] = [];
 	if (!released) {
 		await pushSettings(ctx);
-		const existing = await triggeredWebhooks(ctx);
+		existing = await triggeredWebhooks(ctx);
+	}
+	const url = tokenUrl(webhookUrl, await tokenForRegistration(ctx, scope, webhookUrl, existing.map((w) => w.url), legacy));
+	if (!released) {
 		for (const stale of existing.filter((w) => urlBase(w.url) === base && w.url !== url)) {
 			ctx.logger.info(`Optimove Trigger: removing a stale webhook of this node (${stale.id})`);
 			await deleteWebhook(ctx, stale.id);
@@ -87,7 +91,8 @@ export async function createWebhook(ctx: IHookFunctions): Promise<boolean> {
 /** Deletes this node's webhook(s); one already gone counts as deleted. Others are untouched. */
 export async function deleteWebhooks(ctx: IHookFunctions): Promise<boolean> {
 	const scope = scopeOf(ctx);
-	const { base } = ownUrl(ctx);
+	migrateLegacyToken(scope);
+	const base = urlBase(ctx.getNodeWebhookUrl('default') as string);
 	const existing = await triggeredWebhooks(ctx);
 	const ids = new Set(existing.filter((w) => urlBase(w.url) === base).map((w) => w.id));
 	if (scope.webhookId && existing.some((w) => w.id === scope.webhookId)) ids.add(scope.webhookId);

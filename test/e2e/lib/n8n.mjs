@@ -444,6 +444,27 @@ export async function startN8n(options = {}) {
 		return created.rawApiKey ?? created.apiKey;
 	}
 
+	/**
+	 * Runs an n8n CLI command (`export:workflow --id=…`, `import:workflow --input=…`) against this
+	 * instance's user folder and database → its stdout; rejects with stderr on a non-zero exit.
+	 */
+	function cli(args, { timeoutMs = 120_000 } = {}) {
+		return new Promise((resolve, reject) => {
+			const cliEnv = { ...env, N8N_PORT: String(port), N8N_RUNNERS_BROKER_PORT: String(brokerPort) };
+			const run = spawn(node24, [bin, ...args], { env: cliEnv, cwd: userFolder, stdio: ['ignore', 'pipe', 'pipe'] });
+			let out = '';
+			let err = '';
+			run.stdout.on('data', (chunk) => (out += chunk));
+			run.stderr.on('data', (chunk) => (err += chunk));
+			const timer = setTimeout(() => run.kill('SIGKILL'), timeoutMs);
+			run.on('close', (code) => {
+				clearTimeout(timer);
+				if (code === 0) resolve(out);
+				else reject(Object.assign(new Error(`n8n ${args.join(' ')} exited with ${code}: ${err || out}`), { stdout: out, stderr: err }));
+			});
+		});
+	}
+
 	async function stop({ timeoutMs = 15_000 } = {}) {
 		if (child && child.exitCode === null && child.signalCode === null) {
 			killGroup(child.pid, 'SIGTERM'); // n8n exits ~2 s later and stops its task runner
@@ -476,6 +497,7 @@ export async function startN8n(options = {}) {
 		},
 		api,
 		rest,
+		cli,
 		/** n8n's output (stdout + stderr) since the first start. */
 		logs: () => logText,
 		/** What the editor loads: every node type n8n registered (`/types/nodes.json`, no auth). */

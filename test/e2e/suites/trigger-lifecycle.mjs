@@ -1,9 +1,14 @@
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { node } from '../lib/fixtures.mjs';
 
 // The trigger's registration lifecycle beyond a plain publish/unpublish, seen at the sandbox:
-// giving a taken-over slot back on unpublish, and re-publishing.
+// giving a taken-over slot back on unpublish, re-publishing, and the URL token kept out of what
+// n8n shows of a workflow.
 
 const TRIGGER = 'n8n-nodes-optimove.optimoveTrigger';
 const FOREIGN = 'https://crm.example.test/optimove/all-processed';
@@ -147,6 +152,87 @@ export function register(ctx) {
 			for (const id of [listener, triggered]) await ctx.n8n.unpublish(id);
 			for (const [type, channel] of SLOTS) assert.equal(slotUrl(type, channel), undefined);
 			assert.deepEqual(ourHooks(), []);
+		});
+	});
+
+	describe('Optimove Trigger: the URL token is not readable from the workflow (issue 13)', () => {
+		const sha256 = (text) => createHash('sha256').update(text).digest('hex');
+		const tokenOf = (url) => /[?&]token=([0-9a-f]+)/.exec(url)?.[1];
+		let scratch;
+		before(() => {
+			scratch = mkdtempSync(path.join(os.tmpdir(), 'optimove-e2e-token-'));
+		});
+		after(() => rmSync(scratch, { recursive: true, force: true }));
+
+		/** What n8n gives someone who may read the workflow: public API, editor API, CLI export. */
+		async function readableCopies(id) {
+			const file = path.join(scratch, `${id}.json`);
+			await ctx.n8n.cli(['export:workflow', `--id=${id}`, `--output=${file}`]);
+			return {
+				'GET /api/v1/workflows/{id}': JSON.stringify(await ctx.n8n.api('GET', `/workflows/${id}`)),
+				'GET /rest/workflows/{id} (the editor, its download)': JSON.stringify(await ctx.n8n.rest('GET', `/workflows/${id}`)),
+				'n8n export:workflow': readFileSync(file, 'utf8'),
+			};
+		}
+
+		it('listeners and the triggered webhook: the token in the registered URL appears in no read or export, its hash does', async () => {
+			const credential = ctx.credentials.optimoveApi;
+			const cases = [
+				{ path: 'e2e-token-listeners', parameters: { source: 'eventListeners', events: [1], channelId: 707 }, url: () => slotUrl1(707) },
+				{ path: 'e2e-token-triggered', parameters: { source: 'triggeredConditionalExecution', options: {} }, url: () => [...ctx.sandbox.state.webhooks.values()].find((w) => w.url.includes('/e2e-token-triggered/'))?.url },
+			];
+			function slotUrl1(channel) {
+				return ctx.sandbox.listListeners().find((s) => s.EventTypeID === 1 && s.ChannelID === channel)?.ListenerURL;
+			}
+			for (const c of cases) {
+				const id = await ctx.n8n.createWorkflow(triggerWorkflow(`token: ${c.path}`, c.path, c.parameters, credential));
+				try {
+					const published = JSON.stringify(await ctx.n8n.publish(id));
+					const token = tokenOf(c.url() ?? '');
+					assert.match(token ?? '', /^[0-9a-f]{64}$/, `${c.path}: registered with a token`);
+					assert.ok(!published.includes(token), `${c.path}: token in the publish answer`);
+					for (const [where, text] of Object.entries(await readableCopies(id))) {
+						assert.ok(!text.includes(token), `${c.path}: token readable through ${where}`);
+						if (!where.startsWith('GET /rest')) assert.ok(text.includes(sha256(token)), `${c.path}: ${where} carries the static data (the token's hash)`);
+					}
+				} finally {
+					await ctx.n8n.unpublish(id);
+				}
+			}
+		});
+
+		it("a registration made by the previous version (plain token in static data) keeps working after the upgrade, and the plain token leaves static data on publish", async () => {
+			const LEGACY = 'e'.repeat(64);
+			const webhookPath = 'e2e-token-legacy';
+			const legacyUrl = `${ctx.n8n.webhookUrl(`${webhookPath}/webhook`)}?token=${LEGACY}`;
+			ctx.sandbox.seedListener({ EventTypeID: 1, ChannelID: 808, ListenerURL: legacyUrl, by: 'api' });
+			const workflow = {
+				id: 'e2eTokenLegacy01',
+				...triggerWorkflow('token: previous version', webhookPath, { source: 'eventListeners', events: [1], channelId: 808 }, ctx.credentials.optimoveApi),
+				active: false,
+				settings: { executionOrder: 'v1' },
+				staticData: { 'node:Optimove Trigger': { production: { token: LEGACY, slots: [{ eventTypeId: 1, channelId: 808 }] } } },
+			};
+			const file = path.join(scratch, 'legacy.json');
+			writeFileSync(file, JSON.stringify(workflow));
+			await ctx.n8n.cli(['import:workflow', `--input=${file}`]);
+			const since = Date.now();
+			await ctx.n8n.publish(workflow.id);
+			try {
+				assert.deepEqual(
+					ctx.sandbox.state.listenerHistory.filter((h) => h.atMs >= since && h.EventTypeID === 1 && h.ChannelID === 808),
+					[],
+					'the registration is kept as it is',
+				);
+				const fired = await ctx.sandbox.fireListenerEvent({ eventTypeId: 1, channelId: 808 });
+				assert.equal(fired.status, 200, 'the URL registered by the previous version is accepted');
+				const [run] = await ctx.n8n.waitForExecutions(workflow.id, 1);
+				assert.equal(run.data.resultData.runData['Optimove Trigger'][0].data.main[0][0].json.eventTypeId, 1);
+				for (const [where, text] of Object.entries(await readableCopies(workflow.id))) assert.ok(!text.includes(LEGACY), `plain token still readable through ${where}`);
+			} finally {
+				await ctx.n8n.unpublish(workflow.id);
+			}
+			assert.equal(ctx.sandbox.listListeners().find((s) => s.EventTypeID === 1 && s.ChannelID === 808), undefined, 'unpublish removes it');
 		});
 	});
 }

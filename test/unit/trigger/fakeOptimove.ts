@@ -97,6 +97,8 @@ export interface HookOptions {
 	mode?: 'manual' | 'trigger';
 	staticData?: IDataObject;
 	credentials?: IDataObject;
+	workflowId?: string;
+	nodeId?: string;
 }
 
 /** A hook context (checkExists/create/delete) over a FakeOptimove. */
@@ -108,7 +110,8 @@ export function hookContext(optimove: FakeOptimove, options: HookOptions) {
 		staticData,
 		logs,
 		ctx: {
-			getNode: () => ({ ...TEST_NODE, name: 'Optimove Trigger', type: 'n8n-nodes-optimove.optimoveTrigger' }),
+			getNode: () => ({ ...TEST_NODE, id: options.nodeId ?? TEST_NODE.id, name: 'Optimove Trigger', type: 'n8n-nodes-optimove.optimoveTrigger' }),
+			getWorkflow: () => ({ id: options.workflowId ?? 'workflow-1', name: 'A workflow', active: true }),
 			getMode: () => options.mode ?? 'trigger',
 			getNodeWebhookUrl: () => options.webhookUrl ?? 'https://n8n.example.test/webhook/abc/webhook',
 			getWorkflowStaticData: () => staticData,

@@ -1,4 +1,4 @@
-import { createHmac } from 'crypto';
+import { createHash, createHmac } from 'crypto';
 import type { IDataObject } from 'n8n-workflow';
 import { OptimoveTrigger } from '../../../nodes/OptimoveTrigger/OptimoveTrigger.node';
 import { clearSigningSecrets } from '../../../nodes/OptimoveTrigger/signingSecret';
@@ -36,6 +36,8 @@ interface Call {
 	unread?: true | 'too large' | 'aborted';
 	/** Sent as application/json: n8n reads and parses the body before the node runs, as its body parser does. */
 	json?: true;
+	/** The node's static data; default: the hashes of TOKEN (production) and TEST_TOKEN (test). */
+	staticData?: IDataObject;
 }
 
 function requestObject(call: Call) {
@@ -78,7 +80,7 @@ async function deliver(call: Call) {
 		getQueryData: () => call.query ?? { token: TOKEN },
 		getNodeParameter: (name: string, fallback?: unknown) => (params[name] === undefined ? fallback : params[name]),
 		getMode: () => call.mode ?? 'webhook',
-		getWorkflowStaticData: () => ({ production: { token: TOKEN }, test: { token: TEST_TOKEN } }),
+		getWorkflowStaticData: () => call.staticData ?? { production: { tokenHash: sha256(TOKEN) }, test: { tokenHash: sha256(TEST_TOKEN) } },
 		getNode: () => ({ credentials: { optimoveApi: { id: call.credentialId ?? null, name: 'Optimove' } } }),
 		getCredentials: call.getCredentials ?? (async () => ({ webhookSecret: call.secret ?? SECRET })),
 		getResponseObject: () => res,
@@ -88,6 +90,9 @@ async function deliver(call: Call) {
 }
 
 const sign = (body: string | Buffer, secret = SECRET) => createHmac('sha256', secret).update(body).digest('hex');
+function sha256(text: string): string {
+	return createHash('sha256').update(text).digest('hex');
+}
 
 function notification(extra: IDataObject = {}): string {
 	return JSON.stringify({
@@ -141,6 +146,17 @@ describe('Optimove Trigger webhook: listener calls', () => {
 		expect((await deliver({ body, mode: 'manual', query: { token: TEST_TOKEN } })).item?.eventTypeId).toBe(3);
 		expect((await deliver({ body, mode: 'manual', query: { token: TOKEN } })).response.statusCode).toBe(401);
 		expect((await deliver({ body, query: { token: TEST_TOKEN } })).response.statusCode).toBe(401);
+	});
+
+	it('takes the hash on record as no token: static data is readable, the token is not', async () => {
+		const { response } = await deliver({ body: '{"EventTypeID":5}', query: { token: sha256(TOKEN) } });
+		expect(response.statusCode).toBe(401);
+	});
+
+	it('accepts the plain token an earlier version kept in static data, until activation replaces it by its hash', async () => {
+		const staticData = { production: { token: TOKEN } };
+		expect((await deliver({ body: '{"EventTypeID":5}', staticData })).item?.eventTypeId).toBe(5);
+		expect((await deliver({ body: '{"EventTypeID":5}', staticData, query: { token: 'b'.repeat(64) } })).response.statusCode).toBe(401);
 	});
 
 	it.each([

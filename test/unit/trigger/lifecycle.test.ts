@@ -1,5 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
+import { createHash } from 'crypto';
 import { OptimoveTrigger } from '../../../nodes/OptimoveTrigger/OptimoveTrigger.node';
+import { tokenOf } from '../../../nodes/OptimoveTrigger/urlToken';
 import { resetLimiters } from '../../../nodes/shared/transport/limiter';
 import { useVirtualClock } from '../helpers/clock';
 import { fakeSecret } from '../helpers/n8nContext';
@@ -9,6 +11,7 @@ import type { HookOptions } from './fakeOptimove';
 const methods = new OptimoveTrigger().webhookMethods.default;
 const URL = 'https://n8n.example.test/webhook/abc/webhook';
 const FOREIGN = 'https://crm.example.test/hook';
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 let clock: ReturnType<typeof useVirtualClock>;
 beforeEach(() => {
@@ -31,8 +34,9 @@ describe('Optimove Trigger lifecycle: event listeners', () => {
 		const { call, staticData } = hooks(optimove, { params: listenerParams([5, 13, 1]) });
 		expect(await call('checkExists')).toBe(false);
 		expect(await call('create')).toBe(true);
-		const token = (staticData.production as IDataObject).token as string;
+		const token = tokenOf(optimove.listeners[0].ListenerURL) as string;
 		expect(token).toMatch(/^[0-9a-f]{64}$/);
+		expect(staticData.production).toMatchObject({ tokenHash: sha256(token) });
 		expect(optimove.listeners).toEqual([
 			{ EventTypeID: 5, ChannelID: null, ListenerURL: `${URL}?token=${token}` },
 			{ EventTypeID: 13, ChannelID: 505, ListenerURL: `${URL}?token=${token}` },
@@ -45,11 +49,13 @@ describe('Optimove Trigger lifecycle: event listeners', () => {
 		const optimove = new FakeOptimove();
 		const { call, staticData } = hooks(optimove, { params: listenerParams([5]) });
 		await call('create');
-		const token = (staticData.production as IDataObject).token;
+		const url = optimove.listeners[0].ListenerURL;
+		const { tokenHash } = staticData.production as IDataObject;
 		optimove.calls = [];
 		await call('create');
 		expect(optimove.calls).toEqual(['GET /General/GetRegisteredEventListeners']);
-		expect((staticData.production as IDataObject).token).toBe(token);
+		expect(optimove.listeners[0].ListenerURL).toBe(url);
+		expect((staticData.production as IDataObject).tokenHash).toBe(tokenHash);
 	});
 
 	it('refuses a slot held by a foreign URL, naming it, and registers nothing', async () => {
@@ -242,6 +248,16 @@ describe('Optimove Trigger lifecycle: event listeners', () => {
 			expect(optimove.calls).toEqual(['GET /General/GetRegisteredEventListeners']);
 		});
 
+		it('does not trust a delete mark from the future (another main whose clock is ahead)', async () => {
+			const optimove = new FakeOptimove();
+			const { call, staticData } = hooks(optimove, { params: listenerParams([5]) });
+			await call('create');
+			(staticData.production as IDataObject).releasedAt = clock.state.now + 60_000;
+			optimove.calls = [];
+			expect(await call('checkExists')).toBe(true);
+			expect(optimove.calls).toEqual(['GET /General/GetRegisteredEventListeners']);
+		});
+
 		it('keeps the token, so the URL Optimove calls does not change', async () => {
 			const optimove = new FakeOptimove();
 			const { call } = hooks(optimove, { params: listenerParams([5]) });
@@ -280,8 +296,9 @@ describe('Optimove Trigger lifecycle: event listeners', () => {
 			const optimove = new FakeOptimove();
 			const { call, staticData } = hooks(optimove, { params: listenerParams([5]), mode: 'manual', webhookUrl: TEST_URL });
 			await call('create');
-			const token = (staticData.test as IDataObject).token;
+			const token = tokenOf(optimove.listeners[0].ListenerURL) as string;
 			expect(optimove.listeners[0].ListenerURL).toBe(`${TEST_URL}?token=${token}`);
+			expect(staticData.test).toMatchObject({ tokenHash: sha256(token) });
 			expect(staticData.production).toBeUndefined();
 			await call('delete');
 			expect(optimove.listeners).toEqual([]);
@@ -335,7 +352,9 @@ describe('Optimove Trigger lifecycle: triggered conditional execution', () => {
 		expect(await call('checkExists')).toBe(false);
 		await call('create');
 		const scope = staticData.production as IDataObject;
-		expect(optimove.webhooks).toEqual([{ id: 'webhook1', url: `${URL}?token=${scope.token}` }]);
+		const token = tokenOf(optimove.webhooks[0].url) as string;
+		expect(optimove.webhooks).toEqual([{ id: 'webhook1', url: `${URL}?token=${token}` }]);
+		expect(scope.tokenHash).toBe(sha256(token));
 		expect(scope.webhookId).toBe('webhook1');
 		expect(await call('checkExists')).toBe(true);
 		await call('delete');
