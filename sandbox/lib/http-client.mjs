@@ -15,7 +15,7 @@ export function createAgents() {
  * { status, body, json, ms, error }. `onSent` is called right when the request bytes are handed to
  * the socket (used as the "notification sent" time for latency measurement).
  */
-export function postRaw(url, body, { headers = {}, agents, timeoutMs = 30000, onSent } = {}) {
+export function postRaw(url, body, { headers = {}, agents, timeoutMs = 30000, onSent } = {}, retried = false) {
 	return new Promise((resolve) => {
 		let u;
 		try {
@@ -61,7 +61,15 @@ export function postRaw(url, body, { headers = {}, agents, timeoutMs = 30000, on
 			},
 		);
 		req.on('timeout', () => req.destroy(new Error(`timeout after ${timeoutMs} ms`)));
-		req.on('error', (e) => resolve({ status: null, body: '', json: undefined, ms: performance.now() - t0, error: e.message }));
+		req.on('error', (e) => {
+			// A kept-alive socket the server closed just as this request was written: the request never
+			// reached it (Node's documented race for reused sockets), so it is sent once more on a new one.
+			if (req.reusedSocket && e.code === 'ECONNRESET' && !retried) {
+				resolve(postRaw(url, body, { headers, agents, timeoutMs }, true));
+				return;
+			}
+			resolve({ status: null, body: '', json: undefined, ms: performance.now() - t0, error: e.code ? `${e.code}: ${e.message}` : e.message });
+		});
 		if (onSent) onSent();
 		req.end(buf);
 	});

@@ -28,7 +28,8 @@ export function register(ctx) {
 			const hooks = [...ctx.sandbox.state.webhooks.values()].filter((h) => h.url.startsWith(`${webhookBase}/webhook/`));
 			assert.equal(hooks.length, 1, 'the one webhook Optimove posts to is at the webhook processor');
 			const fired = await ctx.sandbox.fireTriggered({ count: COUNT, mode: 'signed', ratePerSec: 2 });
-			assert.deepEqual(fired.byStatus, { 200: COUNT });
+			const failedDeliveries = fired.results.flatMap((r) => r.deliveries.filter((d) => d.status !== 200));
+			assert.deepEqual(fired.byStatus, { 200: COUNT }, JSON.stringify(failedDeliveries));
 			const executions = await ctx.n8n.waitForExecutions(workflowId, COUNT, { includeData: false, timeoutMs: 60_000 });
 			assert.deepEqual(executions.map((e) => e.status), Array(COUNT).fill('success'));
 			const byWorker = new Map();
