@@ -8,6 +8,7 @@ import type {
 import { NodeConnectionTypes } from 'n8n-workflow';
 import { getExecutionChannels } from '../shared/channels';
 import { LISTENER_EVENT_TYPES } from '../shared/listeners';
+import { maxNotificationAgeOption } from '../shared/triggeredNotification';
 import { handleRequest } from './incoming';
 import { createListeners, deleteListeners, listenersExist } from './listenerLifecycle';
 import { createWebhook, deleteWebhooks, webhookExists } from './webhookLifecycle';
@@ -134,15 +135,7 @@ export class OptimoveTrigger implements INodeType {
 				displayOptions: { show: { source: ['triggeredConditionalExecution'] } },
 				default: {},
 				options: [
-					{
-						displayName: 'Max Notification Age (Seconds)',
-						name: 'maxAgeSeconds',
-						type: 'number',
-						typeOptions: { minValue: 0 },
-						default: 0,
-						description:
-							'Reject notifications whose timestamp is further than this from now (replay protection); 0 turns the check off. Keep it well above clock skew, e.g. 300.',
-					},
+					maxNotificationAgeOption,
 					{
 						displayName: 'Push Signing Secret to Optimove',
 						name: 'pushSettings',

@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import type { IDataObject } from 'n8n-workflow';
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
 /**
  * A triggered conditional-execution notification (contract §4) as the package outputs it, whether
@@ -66,3 +66,14 @@ export function normalizeTriggeredNotification(payload: IDataObject, now: number
 	out.body = payload;
 	return out;
 }
+
+/** The replay window option, for the trigger and for Verify Triggered Notification alike. */
+export const maxNotificationAgeOption: INodeProperties = {
+	displayName: 'Max Notification Age (Seconds)',
+	name: 'maxAgeSeconds',
+	type: 'number',
+	typeOptions: { minValue: 0 },
+	default: 0,
+	description:
+		'Reject notifications whose timestamp is further than this from now, either way (replay protection); 0 turns the check off. Keep it well above clock skew, e.g. 300.',
+};

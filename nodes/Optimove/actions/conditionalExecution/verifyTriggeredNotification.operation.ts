@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { NodeOperationError } from 'n8n-workflow';
 import { replayWindowRefusal, signatureHeaderOf, verifySignature } from '../../../shared/signature';
 import { credentialsFor, runtime } from '../../../shared/transport';
-import { normalizeTriggeredNotification, parseNotificationBody } from '../../../shared/triggeredNotification';
+import { maxNotificationAgeOption, normalizeTriggeredNotification, parseNotificationBody } from '../../../shared/triggeredNotification';
 import { perItem } from '../runner';
 
 /**
@@ -34,15 +34,7 @@ export const description: INodeProperties[] = [
 		placeholder: 'Add Option',
 		default: {},
 		options: [
-			{
-				displayName: 'Max Notification Age (Seconds)',
-				name: 'maxAgeSeconds',
-				type: 'number',
-				typeOptions: { minValue: 0 },
-				default: 0,
-				description:
-					"Refuse a notification whose timestamp is further than this from now, either way (replays of old notifications). 0: no check. Allow for clock skew; Optimove's approval timeout is 5 s by default.",
-			},
+			maxNotificationAgeOption,
 		],
 	},
 ];
