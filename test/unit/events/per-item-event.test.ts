@@ -2,20 +2,12 @@ import type { IDataObject, IHttpRequestOptions, INodeExecutionData, INodePropert
 import { NodeHelpers } from 'n8n-workflow';
 import { Optimove } from '../../../nodes/Optimove/Optimove.node';
 import { RESOURCES } from '../../../nodes/Optimove/actions/router';
-import { resetLimiters } from '../../../nodes/shared/transport/limiter';
-import { useVirtualClock } from '../helpers/clock';
+import { useTestClock } from '../optimove/harness';
 import { EVENTS_CREDENTIALS, TEST_NODE } from '../helpers/n8nContext';
 
 // Send OOTB Event with Event Source "Per Item": one source feeding several event types.
 
-const NOW = Date.UTC(2026, 10, 22, 9, 0, 0);
-
-let clock: ReturnType<typeof useVirtualClock>;
-beforeEach(() => {
-	resetLimiters();
-	clock = useVirtualClock(NOW);
-});
-afterEach(() => clock.restore());
+const testClock = useTestClock();
 
 interface Sent {
 	body: IDataObject[];
@@ -40,7 +32,7 @@ async function send(rows: IDataObject[], params: Record<string, unknown>, option
 		continueOnFail: () => options.continueOnFail ?? false,
 		helpers: {
 			httpRequestWithAuthentication: jest.fn(async (_type: string, request: IHttpRequestOptions) => {
-				sent.push({ body: request.body as IDataObject[], at: clock.state.now });
+				sent.push({ body: request.body as IDataObject[], at: testClock.clock?.state.now ?? 0 });
 				return { statusCode: 200, body: { status: 'success', message: 'ok' }, headers: {} };
 			}),
 		},
