@@ -101,8 +101,44 @@ for (const relative of pkg.n8n.nodes) {
 		return `${pkg.name}.${description.name}${isTrigger ? ', trigger' : ''}`;
 	});
 }
-check("README's Events section matches the built catalogue", () => {
+check("docs/events.md's Events section matches the built catalogue", () => {
 	execFileSync(process.execPath, [path.join(root, 'scripts', 'events-table.mjs'), '--check'], { stdio: 'pipe' });
+});
+/** Resource display name → its operations' display names, as the built action node offers them. */
+function offeredOperations() {
+	const { instance } = loadClass(pkg.n8n.nodes.find((n) => n.endsWith('/Optimove.node.js')));
+	const { properties } = instance.description;
+	const resources = properties.find((p) => p.name === 'resource').options;
+	return resources.map((resource) => {
+		const selector = properties.find((p) => p.name === 'operation' && p.displayOptions?.show?.resource?.includes(resource.value));
+		assert(selector, `resource ${resource.value} has no operation selector`);
+		return { resource: resource.name, operations: selector.options.map((o) => o.name) };
+	});
+}
+const docText = (file) => readFileSync(path.join(root, file), 'utf8');
+check("README's operations table lists every resource and operation", () => {
+	const readme = docText('README.md');
+	const missing = [];
+	let count = 0;
+	for (const { resource, operations } of offeredOperations()) {
+		const row = readme.split('\n').find((line) => line.startsWith(`| ${resource} |`));
+		for (const operation of operations) {
+			count++;
+			if (!row?.includes(`**${operation}**`)) missing.push(`${resource} → ${operation}`);
+		}
+	}
+	assert(missing.length === 0, `missing: ${missing.join(', ')}`);
+	return `${count} operations`;
+});
+check('docs/action-node.md has a section per resource naming each of its operations', () => {
+	const sections = docText('docs/action-node.md').split(/^## /m).slice(1);
+	const missing = [];
+	for (const { resource, operations } of offeredOperations()) {
+		const section = sections.find((s) => s.startsWith(`${resource}\n`) || s.startsWith(`${resource} (`));
+		if (!section) missing.push(`section ${resource}`);
+		else for (const operation of operations) if (!section.includes(operation)) missing.push(`${resource} → ${operation}`);
+	}
+	assert(missing.length === 0, `missing: ${missing.join(', ')}`);
 });
 check('npm pack ships every loaded file and no tests', () => {
 	const [packed] = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));

@@ -1,6 +1,6 @@
 /**
  * Every Optimove call the package makes, in one table. Entries marked `assumed` are not in
- * Optimove's public documentation (see the README's "Assumptions"): correcting one is a one-line
+ * Optimove's public documentation (docs/optimove-api.md §8): correcting one is a one-line
  * change here.
  */
 export type ApiGroup = 'rest' | 'realtime' | 'promotions' | 'events';

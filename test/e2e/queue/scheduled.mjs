@@ -6,7 +6,7 @@ import { expectedApproved, pagesWorkflow, triggerStart } from '../suites/schedul
 // workflow (test/e2e/suites/scheduled.mjs) on a 25 000-customer campaign, notified through the
 // webhook processor and run by a worker. (Its one-item-per-customer variant scrubs with an IF node,
 // about 1 ms of expression evaluation per condition and customer that keeps the worker's event loop
-// busy for longer than a job lock lasts: README, Queue mode.)
+// busy for longer than a job lock lasts: docs/queue-mode.md, Tuning.)
 
 const CUSTOMERS = 25_000;
 const HOOK = 'queue-scheduled';

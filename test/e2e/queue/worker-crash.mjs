@@ -6,7 +6,7 @@ import { expectedApproved, pagesWorkflow, triggerStart } from '../suites/schedul
 // the execution stays "running" until the job's lock expires and a stalled check fails it (bull's
 // maxStalledCount is 0 in n8n), then the process that enqueued it re-checks for 30 s and marks it
 // "error" with its run data replaced; "Retry" then has nothing to run. What finishes the campaign:
-// the README's documented step, delivering the campaign's type-5 notification to the workflow's
+// the step docs/troubleshooting.md documents, delivering the campaign's type-5 notification to the workflow's
 // listener URL again. UpdateCustomerPromotionStatus keeps one status per customer, so customers
 // reported twice (by the killed run and by the re-run, with the same status) count once.
 

@@ -28,7 +28,7 @@ function notification(n, timestamp = Date.now()) {
 	};
 }
 
-/** A listener call as Optimove sends it (contract §1). */
+/** A listener call as Optimove sends it (contract §2). */
 const listenerCall = (eventTypeId = 2) => JSON.stringify({ EventTypeID: eventTypeId, TimeStamp: '2026-11-22 09:00:00', CampaignID: 7001 });
 
 /** A string of `bytes` bytes that is valid JSON: a listener payload padded with a long field. */
