@@ -119,10 +119,13 @@ describe('.github/workflows/publish.yml', () => {
 		assertRunsTheTests(job);
 	});
 
-	it('publishes to the npm registry with an npm that does trusted publishing (Node 24 ships npm 11)', () => {
+	it('publishes with an npm that does trusted publishing, and leaves OIDC to npm unless NPM_TOKEN is set', () => {
 		const setup = job.steps.find((step) => /^actions\/setup-node@v\d+$/.test(step.uses ?? ''));
-		assert.equal(setup.with['registry-url'], 'https://registry.npmjs.org');
 		assert.ok(Number(setup.with['node-version']) >= 24, `node-version ${setup.with['node-version']}`);
+		assert.equal(setup.with['registry-url'], undefined, "setup-node's registry-url .npmrc stops npm from trying OIDC");
+		const before = job.steps.slice(0, indexOfRun(job, /^npm publish\b/)).map((step) => step.run ?? '').join('\n');
+		assert.match(before, /npm install --global .*npm@\^11\.5\.1/);
+		assert.match(before, /if \[ -n "\$NPM_TOKEN" \]; then npm config set \/\/registry\.npmjs\.org\/:_authToken "\$NPM_TOKEN"; fi/);
 	});
 
 	it('runs the tests with the queue services and the cache', () => {
