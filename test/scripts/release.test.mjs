@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, beforeEach, describe, it } from 'node:test';
@@ -186,5 +186,12 @@ describe('release checks (scripts/lib/release-checks.mjs)', () => {
 		assert.match(tagProblem('0.1.0', '0.1.0'), /expected v0\.1\.0/);
 		assert.equal(dirtyTreeProblem(''), undefined);
 		assert.match(dirtyTreeProblem(' M a.js\n?? b.js\n'), /2 uncommitted change\(s\) \(a\.js, b\.js\)/);
+	});
+
+	it("this repository's CHANGELOG.md: every version section, and the one being prepared, states its compatibility", () => {
+		const changelog = readFileSync(path.join(path.dirname(RELEASE), '..', 'CHANGELOG.md'), 'utf8');
+		const versions = [...changelog.matchAll(/^## \[(\d+\.\d+\.\d+[^\]]*)\]/gm)].map((m) => m[1]);
+		for (const version of versions) assert.equal(changelogProblem(changelog, version), undefined);
+		assert.match(changelogSection(changelog, 'Unreleased') ?? '', /^Compatibility: n8n \d/m, '[Unreleased] says what it is tested on');
 	});
 });
