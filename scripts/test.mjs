@@ -73,6 +73,7 @@ await step('scripts', process.execPath, ['--test', '--test-reporter=spec', ...no
 if (!only.length || only.includes('build')) rmSync(path.join(root, 'dist'), { recursive: true, force: true });
 await step('build', 'npm', ['run', 'build']);
 await step('package', process.execPath, ['scripts/verify-package.mjs'], { counts: [[/Package check: (\d+) passed/, /Package check: \d+ passed, (\d+) failed/]] });
+await step('scan', process.execPath, ['scripts/scan.mjs'], { counts: [[/Scan: (\d+) passed/, /Scan: \d+ passed, (\d+) failed/]] });
 await step('e2e', process.execPath, ['test/e2e/run.mjs'], { counts: [[/E2E: (\d+) passed/, /E2E: \d+ passed, (\d+) failed/]] });
 // Skipped (one line, 0 passed) without PostgreSQL or Redis, except under CI, where that fails.
 await step('queue', process.execPath, ['test/e2e/run.mjs', '--queue'], { counts: [[/E2E queue: (\d+) passed/, /E2E queue: \d+ passed, (\d+) failed/]] });
