@@ -38,7 +38,7 @@ const n8nEnvArgs = args['n8n-env'].flatMap((pair) => ['--n8n-env', pair]);
 const BENCHES = {
 	'triggered-approval': {
 		script: 'bench/triggered-approval.mjs',
-		args: QUICK ? ['--duration', '10', '--rounds', '1', '--capacity', '5,10,15,20,30,40', '--retries', '0', '--forged', '10'] : [],
+		args: QUICK ? ['--duration', '10', '--rounds', '1', '--warmup', '5', '--capacity', '5,10,15,20,30,40', '--retries', '0', '--forged', '10'] : [],
 		out: 'triggered-approval.json',
 		passOut: true,
 		passEnv: true,

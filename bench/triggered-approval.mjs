@@ -4,7 +4,7 @@
 // flow built only from n8n's built-in nodes, on the same n8n, in the same run.
 //
 //   npm run build            # if dist/ is older than nodes/ or credentials/
-//   node bench/triggered-approval.mjs [--rates 10] [--duration 30] [--rounds 2]
+//   node bench/triggered-approval.mjs [--rates 10] [--duration 30] [--rounds 2] [--warmup 10]
 //        [--capacity 2,4,6,8,10,12,15,20,25,30,40,50,60,80,100,120] [--capacity-rounds 1] [--retries 1]
 //        [--forged 20] [--deadline 5000] [--flows ours,verify,builtin] [--engine vm]
 //        [--n8n-env KEY=VALUE]... [--out bench/results/triggered-approval.json] [--queue]
@@ -30,6 +30,7 @@
 //   2. forged   --forged notifications signed with the wrong secret to each flow: answers, executions
 //               (ours: 401 and none; verify: 200 and failed executions; builtin: 200, stopped at IF),
 //               approvals (must be 0 for ours and verify);
+//   2b. warm-up --warmup s per flow at 5/s, not recorded (n8n's first executions after boot are slow);
 //   3. latency  --rounds rounds at each of --rates for --duration s; the flows take turns going first
 //               (round r starts with flow r), so machine noise hits all alike;
 //   4. capacity --capacity-rounds ramps: the fixed rate steps up (--capacity) and each flow keeps going
@@ -58,6 +59,7 @@ const { values: args } = parseArgs({
 		rates: { type: 'string', default: '10' },
 		duration: { type: 'string', default: '30' },
 		rounds: { type: 'string', default: '2' },
+		warmup: { type: 'string', default: '10' }, // s per flow at 5/s before the latency rounds, not recorded
 		// Fine steps at the bottom: at n8n's defaults (eager isolates) the flows hold single-digit rates.
 		capacity: { type: 'string', default: '2,4,6,8,10,12,15,20,25,30,40,50,60,80,100,120' }, // "none" to skip
 		'capacity-rounds': { type: 'string', default: '1' },
@@ -79,6 +81,7 @@ const list = (s) => (s === 'none' || s === '' ? [] : s.split(',').map(Number).fi
 const RATES = list(args.rates);
 const DURATION_MS = Math.max(1, Number(args.duration)) * 1000;
 const ROUNDS = Math.min(10, Math.max(1, Number(args.rounds)));
+const WARMUP_MS = Math.max(0, Number(args.warmup)) * 1000;
 const CAPACITY = list(args.capacity);
 const CAPACITY_ROUNDS = Math.min(5, Math.max(1, Number(args['capacity-rounds'])));
 const RETRIES = Math.max(0, Number(args.retries));
@@ -451,6 +454,22 @@ async function forgedPhase(ctx, { savesSuccess }) {
 	return forged;
 }
 
+/**
+ * 2b. Warm-up, not recorded: n8n's first executions of a workflow after boot are several times
+ * slower (code not yet optimised, caches cold), which would count against whichever flow goes first.
+ */
+async function warmUp(ctx) {
+	const { sandbox, pids, endpoints } = ctx;
+	if (!WARMUP_MS) return;
+	for (const flow of FLOWS) {
+		const fired = await sandbox.fireTriggered({ ratePerSec: 5, durationMs: WARMUP_MS, urls: [endpoints[flow].url], mode: 'signed', timeoutMs: DEADLINE_MS });
+		await sleep(DEADLINE_MS);
+		await n8nIdle(pids);
+		for (const r of fired.results) sandbox.state.notifications.delete(r.request_uid);
+	}
+	console.error(`warm-up: ${WARMUP_MS / 1000} s at 5/s per flow`);
+}
+
 /** 3. Latency at each fixed rate, --rounds rounds; round r starts with flow r. */
 async function latencyRounds(ctx) {
 	const phases = [];
@@ -549,6 +568,7 @@ async function main() {
 	try {
 		await smoke(ctx);
 		const forged = await forgedPhase(ctx, { savesSuccess });
+		await warmUp(ctx);
 		const latency = await latencyRounds(ctx);
 		const capacity = await capacityRamps(ctx);
 		const { failedExecutions: failed, firstErrors } = await failedExecutions(ctx);
@@ -569,7 +589,7 @@ async function main() {
 			flows: Object.fromEntries(FLOWS.map((f) => [f, FLOW_NAMES[f]])),
 			machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGiB: Math.round(os.totalmem() / 2 ** 30), loadGeneratorNode: process.version, platform: `${os.platform()} ${os.release()}`, shared: true },
 			loadAverage: { min: r1(Math.min(...loads)), max: r1(Math.max(...loads)) },
-			settings: { durationSeconds: DURATION_MS / 1000, rounds: ROUNDS, rates: RATES, capacitySteps: CAPACITY, capacityRounds: CAPACITY_ROUNDS, retries: RETRIES, deadlineMs: DEADLINE_MS, openLoop: true },
+			settings: { durationSeconds: DURATION_MS / 1000, warmupSeconds: WARMUP_MS / 1000, rounds: ROUNDS, rates: RATES, capacitySteps: CAPACITY, capacityRounds: CAPACITY_ROUNDS, retries: RETRIES, deadlineMs: DEADLINE_MS, openLoop: true },
 			summary,
 			capacity: Object.fromEntries(FLOWS.map((f) => [f, { holds: capacity[f].holds, failsAt: capacity[f].failsAt, holdsRounds: capacity[f].holdsRounds, failsAtRounds: capacity[f].failsAtRounds }])),
 			...capacityRatios,
