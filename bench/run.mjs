@@ -38,7 +38,7 @@ const n8nEnvArgs = args['n8n-env'].flatMap((pair) => ['--n8n-env', pair]);
 const BENCHES = {
 	'triggered-approval': {
 		script: 'bench/triggered-approval.mjs',
-		args: QUICK ? ['--duration', '10', '--rounds', '1', '--capacity', '5,10,15,20,30,40', '--retries', '0', '--forged', '10'] : [],
+		args: QUICK ? ['--duration', '10', '--rounds', '1', '--warmup', '5', '--capacity', '5,10,15,20,30,40', '--retries', '0', '--forged', '10'] : [],
 		out: 'triggered-approval.json',
 		passOut: true,
 		passEnv: true,
@@ -141,6 +141,36 @@ const FIGURES = {
 				target: 'ratio ≥ 2',
 				met: typeof ratio === 'number' ? ratio >= 2 : undefined,
 			});
+		}
+		// (b) n8n's Webhook node + Verify Triggered Notification, in runs that had it.
+		for (const [rate, s] of Object.entries(r.summary ?? {})) {
+			if (!s.verify || !s.builtin || rate !== '10/s') continue;
+			rows.push({
+				figure: `p99 at ${rate}, Webhook + Verify Triggered Notification vs built-in flow (ms; ${s.verify.p99Rounds.length} round(s); late + lost ${s.verify.late + s.verify.lost} vs ${s.builtin.late + s.builtin.lost})${env}`,
+				ours: p99(s.verify),
+				reference: p99(s.builtin),
+				ratio: s.p99RatioVerifyToBuiltin?.medianOfRounds ?? '',
+				target: '',
+				met: undefined,
+			});
+		}
+		if (r.capacity?.verify && r.capacity?.builtin) {
+			const ratio = r.capacityRatioVerifyToBuiltin;
+			rows.push({
+				figure: `capacity /s, Webhook + Verify Triggered Notification vs built-in flow (ramps ${r.capacity.verify.holdsRounds?.join('/') ?? r.capacity.verify.holds} vs ${r.capacity.builtin.holdsRounds?.join('/') ?? r.capacity.builtin.holds})${env}`,
+				ours: r.capacity.verify.holds ?? 0,
+				reference: r.capacity.builtin.holds ?? 0,
+				ratio: ratio ?? '',
+				target: 'ratio ≥ 1',
+				met: typeof ratio === 'number' ? ratio >= 1 : undefined,
+			});
+		}
+		if (r.cpu?.verify && r.cpu?.builtin) {
+			rows.push({ figure: `n8n CPU ms per notification, Webhook + Verify vs built-in flow (median of holding phases)${env}`, ours: r.cpu.verify.msPerNotification.median, reference: r.cpu.builtin.msPerNotification.median, ratio: r.cpu.cpuRatioVerifyToBuiltin ?? '', target: '', met: undefined });
+		}
+		if (r.forged?.verify) {
+			const f = r.forged.verify;
+			rows.push({ figure: `forged notifications ×${f.sent} into Webhook + Verify: answers, failed executions, approvals${env}`, ours: `${JSON.stringify(f.byStatus)} failed ${f.failedExecutions} approvals ${f.approvalsSent}`, reference: '', ratio: '', target: '0 approvals', met: f.approvalsSent === 0 });
 		}
 		if (r.forged?.ours) {
 			const show = (f) => `${JSON.stringify(f.byStatus)} exec ${f.newExecutions}`;

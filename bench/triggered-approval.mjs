@@ -1,32 +1,45 @@
 #!/usr/bin/env node
 // Benchmark (not a test): triggered conditional execution end to end — Optimove's notification →
-// n8n → approval back at "Optimove" — latency and capacity, the Optimove nodes versus the same flow
-// built only from n8n's built-in nodes, on the same n8n, in the same run.
+// n8n → approval back at "Optimove" — latency and capacity of the package's two shapes versus the same
+// flow built only from n8n's built-in nodes, on the same n8n, in the same run.
 //
 //   npm run build            # if dist/ is older than nodes/ or credentials/
-//   node bench/triggered-approval.mjs [--rates 10,20] [--duration 30] [--rounds 2]
-//        [--capacity 10,15,20,25,30,40,50,60,80,100,120] [--retries 1] [--forged 20] [--deadline 5000]
-//        [--flows ours,builtin] [--engine vm] [--n8n-env KEY=VALUE]... [--out bench/results/triggered-approval.json]
-//        [--queue]
+//   node bench/triggered-approval.mjs [--rates 10] [--duration 30] [--rounds 2] [--warmup 10]
+//        [--capacity 2,4,6,8,10,12,15,20,25,30,40,50,60,80,100,120] [--capacity-rounds 1] [--retries 1]
+//        [--forged 20] [--deadline 5000] [--flows ours,verify,builtin] [--engine vm]
+//        [--n8n-env KEY=VALUE]... [--out bench/results/triggered-approval.json] [--queue]
 //
 // One real n8n (test/e2e/lib/n8n.mjs) and the Optimove sandbox (in this process), both on loopback.
-// Two published workflows:
-//   ours     Optimove Trigger (Triggered Conditional Execution; verifies the HMAC-SHA256 signature
+// Three published workflows:
+//   ours     (a) Optimove Trigger (Triggered Conditional Execution; verifies the HMAC-SHA256 signature
 //            over the raw bytes, 401 and no execution otherwise) → Optimove: Send Triggered Approval
 //            (defaults: {{ $json.requestUid }}, {{ $json.approvalDeadline }}, approved = true)
-//   builtin  Webhook (POST, raw body, answers on receipt) → Crypto (HMAC-SHA256 of the raw body with
+//   verify   (b) examples/7-triggered-with-webhook-node.json as a user imports it: n8n's Webhook node (POST,
+//            Raw Body, answers on receipt) → Optimove: Verify Triggered Notification (signature over the
+//            raw body, replay window; a forged notification fails the execution) → Send Triggered Approval
+//   builtin  (c) Webhook (POST, raw body, answers on receipt) → Crypto (HMAC-SHA256 of the raw body with
 //            the secret, hex) → IF (signature header equals it) → HTTP Request (POST the approval to
 //            /conditional-execution/v2/triggered/approval with the API key)
 // The sandbox fires signed notifications OPEN LOOP (fixed timer, never waiting for replies) to one
 // flow's URL at a time (fireTriggered `urls`) and records each approval's arrival
 // (performance.now() at the sandbox minus the moment the notification's bytes went to the socket).
 // Late = approval after the notification's deadline (sandbox timeout, 5 s by default); lost = no
-// approval at all (ours does not send an approval after its deadline, so a late one shows as lost).
-// Phases: latency at --rates for --duration s, --rounds rounds, flows alternating first; capacity:
-// the fixed rate steps up (--capacity) and each flow keeps going while a step holds --duration s with
-// zero late, zero lost and every delivery answered 200 (a failing step is retried --retries times:
-// the machine is shared). Between phases it waits until every approval is in (or the deadlines have
-// passed) and n8n's main process is idle. Forged notifications (wrong secret) go to both flows first.
+// approval at all (the package does not send an approval after its deadline, so a late one shows as lost).
+// The method, phase by phase (main() reads the same way):
+//   1. smoke    one signed notification per flow comes back approved;
+//   2. forged   --forged notifications signed with the wrong secret to each flow: answers, executions
+//               (ours: 401 and none; verify: 200 and failed executions; builtin: 200, stopped at IF),
+//               approvals (must be 0 for ours and verify);
+//   2b. warm-up --warmup s per flow at 5/s, not recorded (n8n's first executions after boot are slow);
+//   3. latency  --rounds rounds at each of --rates for --duration s; the flows take turns going first
+//               (round r starts with flow r), so machine noise hits all alike;
+//   4. capacity --capacity-rounds ramps: the fixed rate steps up (--capacity) and each flow keeps going
+//               while a step holds --duration s with zero late, zero lost and every delivery answered 200
+//               (a failing step is retried --retries times: the machine is shared); within a step the
+//               flows take turns going first;
+//   5. report   medians over rounds with their spread, ratios verify/builtin and ours/builtin, n8n CPU
+//               per notification (the least noisy figure on a shared box), and one isolate build's cost.
+// Between phases it waits until every approval is in (or the deadlines have passed) and n8n is idle.
 // --queue: n8n in queue mode instead (test/e2e/lib/queue.mjs: main, one webhook processor that takes
 // the notifications, two workers that send the approvals; PostgreSQL and Redis on loopback). "n8n
 // CPU" is then the sum over the four processes.
@@ -34,7 +47,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { createCredentials, executionError, node, SANDBOX_API_KEY } from '../test/e2e/lib/fixtures.mjs';
+import { attachCredentials, createCredentials, executionError, node, readExamples, SANDBOX_API_KEY } from '../test/e2e/lib/fixtures.mjs';
 import { ensureN8nInstalled, ROOT, N8N_VERSION, startN8n } from '../test/e2e/lib/n8n.mjs';
 import { startQueueCluster } from '../test/e2e/lib/queue.mjs';
 import { execFileSync } from 'node:child_process';
@@ -43,14 +56,17 @@ import { cpuMs, median, n8nEnvFrom, quantile, r1, r3, sleep } from './lib.mjs';
 
 const { values: args } = parseArgs({
 	options: {
-		rates: { type: 'string', default: '10,20' },
+		rates: { type: 'string', default: '10' },
 		duration: { type: 'string', default: '30' },
 		rounds: { type: 'string', default: '2' },
-		capacity: { type: 'string', default: '10,15,20,25,30,40,50,60,80,100,120' }, // "none" to skip
+		warmup: { type: 'string', default: '10' }, // s per flow at 5/s before the latency rounds, not recorded
+		// Fine steps at the bottom: at n8n's defaults (eager isolates) the flows hold single-digit rates.
+		capacity: { type: 'string', default: '2,4,6,8,10,12,15,20,25,30,40,50,60,80,100,120' }, // "none" to skip
+		'capacity-rounds': { type: 'string', default: '1' },
 		retries: { type: 'string', default: '1' },
 		forged: { type: 'string', default: '20' },
 		deadline: { type: 'string', default: '5000' },
-		flows: { type: 'string', default: 'ours,builtin' },
+		flows: { type: 'string', default: 'ours,verify,builtin' },
 		engine: { type: 'string' }, // N8N_EXPRESSION_ENGINE for n8n (unset = n8n's default)
 		'n8n-env': { type: 'string', multiple: true, default: [] }, // KEY=VALUE for n8n, repeatable
 		label: { type: 'string' },
@@ -65,14 +81,25 @@ const list = (s) => (s === 'none' || s === '' ? [] : s.split(',').map(Number).fi
 const RATES = list(args.rates);
 const DURATION_MS = Math.max(1, Number(args.duration)) * 1000;
 const ROUNDS = Math.min(10, Math.max(1, Number(args.rounds)));
+const WARMUP_MS = Math.max(0, Number(args.warmup)) * 1000;
 const CAPACITY = list(args.capacity);
+const CAPACITY_ROUNDS = Math.min(5, Math.max(1, Number(args['capacity-rounds'])));
 const RETRIES = Math.max(0, Number(args.retries));
 const FORGED = Math.min(200, Math.max(0, Number(args.forged)));
 const DEADLINE_MS = Number(args.deadline);
 const FLOWS = args.flows.split(',');
 const SECRET = 'sandbox-webhook-secret';
 const OURS_ID = 'bench-ta-ours';
+const VERIFY_PATH = 'bench-ta-verify';
 const BUILTIN_PATH = 'bench-ta-builtin';
+/** The flow every other is compared with. */
+const REFERENCE = 'builtin';
+const FLOW_NAMES = { ours: '(a) Optimove Trigger', verify: '(b) Webhook + Verify', builtin: '(c) built-in nodes' };
+for (const flow of FLOWS) if (!FLOW_NAMES[flow]) throw new Error(`unknown flow "${flow}" (${Object.keys(FLOW_NAMES).join(', ')})`);
+/** Result keys of a ratio to the reference: p99RatioOursToBuiltin, capacityRatioVerifyToBuiltin, … */
+const ratioKey = (figure, flow) => `${figure}Ratio${flow[0].toUpperCase()}${flow.slice(1)}ToBuiltin`;
+/** `xs` starting at index `by` (mod length): the flows take turns going first. */
+const rotate = (xs, by) => xs.map((_, i) => xs[(i + by) % xs.length]);
 
 // ---------------------------------------------------------------- n8n process CPU (idle detection)
 /** CPU seconds used so far by n8n's process(es): one pid, or every process of a queue-mode cluster. */
@@ -104,6 +131,22 @@ function oursWorkflow(credentials) {
 		connections: { 'Optimove Trigger': { main: [[{ node: 'Send Triggered Approval', type: 'main', index: 0 }]] } },
 		settings: { executionOrder: 'v1' },
 	};
+}
+
+/**
+ * Example 7 as a user imports it (its parameters and expressions unchanged), minus its one-off
+ * registration branch and note; only the Webhook node's path is the benchmark's own.
+ */
+function verifyWorkflow(credentials) {
+	const example = readExamples().find((e) => e.file === '7-triggered-with-webhook-node.json');
+	if (!example) throw new Error('examples/7-triggered-with-webhook-node.json is missing');
+	const keep = ['Webhook', 'Verify Triggered Notification', 'Send Triggered Approval'];
+	const nodes = example.nodes
+		.filter((n) => keep.includes(n.name))
+		.map((n) => (n.type === 'n8n-nodes-base.webhook' ? { ...n, webhookId: VERIFY_PATH, parameters: { ...n.parameters, path: VERIFY_PATH } } : n));
+	if (nodes.length !== keep.length) throw new Error(`example 7 no longer has the nodes ${keep.join(', ')}`);
+	const connections = Object.fromEntries(Object.entries(example.connections).filter(([from]) => keep.includes(from)));
+	return attachCredentials({ name: 'bench: Webhook → Verify Triggered Notification → Send Triggered Approval (example 7)', nodes, connections, settings: example.settings }, credentials);
 }
 
 function builtinWorkflow(sandbox) {
@@ -214,9 +257,24 @@ async function phase(ctx, flow, rate, kind) {
 	return result;
 }
 
-/** Medians per rate and flow over the latency rounds, p99 ratios per round, capacity ratio. */
+const finite = (xs) => xs.filter(Number.isFinite);
+/** { median, min, max } of the finite values (nulls when none): a figure with its spread over rounds. */
+function spread(values) {
+	const xs = finite(values);
+	return xs.length ? { median: r3(median(xs)), min: r3(Math.min(...xs)), max: r3(Math.max(...xs)) } : { median: null, min: null, max: null };
+}
+/** Ratios x/reference of two same-length per-round lists (null where either is missing or the reference is 0). */
+const ratiosOf = (xs, refs) => xs.map((x, i) => (Number.isFinite(x) && Number.isFinite(refs[i]) && refs[i] > 0 ? r3(x / refs[i]) : null));
+
+/**
+ * Medians per rate and flow over the latency rounds and each other flow's ratios to the built-in flow
+ * round by round (p50, p99); capacity per flow over the ramps and its ratios; n8n CPU per notification
+ * over the phases that held.
+ */
 function summarize(phases, capacity) {
 	const flows = [...new Set(phases.map((p) => p.flow))];
+	const others = flows.filter((f) => f !== REFERENCE);
+	const hasReference = flows.includes(REFERENCE);
 	const rates = [...new Set(phases.filter((p) => p.kind === 'latency').map((p) => p.rate))];
 	const summary = {};
 	for (const rate of rates) {
@@ -224,12 +282,12 @@ function summarize(phases, capacity) {
 		const row = {};
 		for (const flow of flows) {
 			const ps = of(flow);
-			const p99s = ps.map((p) => p.p99).filter(Number.isFinite);
 			row[flow] = {
-				p50: r1(median(ps.map((p) => p.p50).filter(Number.isFinite))),
-				p99: r1(median(p99s)),
+				p50: r1(median(finite(ps.map((p) => p.p50)))),
+				p99: r1(median(finite(ps.map((p) => p.p99)))),
+				p50Rounds: ps.map((p) => p.p50),
 				p99Rounds: ps.map((p) => p.p99),
-				max: ps.some((p) => Number.isFinite(p.max)) ? r1(Math.max(...ps.map((p) => p.max).filter(Number.isFinite))) : null,
+				max: ps.some((p) => Number.isFinite(p.max)) ? r1(Math.max(...finite(ps.map((p) => p.max)))) : null,
 				late: ps.reduce((s, p) => s + p.late, 0),
 				lost: ps.reduce((s, p) => s + p.lost, 0),
 				sent: ps.reduce((s, p) => s + p.sent, 0),
@@ -237,15 +295,41 @@ function summarize(phases, capacity) {
 				p99Meaningful: ps.every((p) => p.lost <= p.sent * 0.01),
 			};
 		}
-		if (row.ours && row.builtin) {
-			const b = of('builtin');
-			const ratios = of('ours').map((p, i) => (Number.isFinite(p.p99) && Number.isFinite(b[i]?.p99) ? p.p99 / b[i].p99 : null));
-			row.p99RatioOursToBuiltin = { medianOfRounds: r3(median(ratios.filter(Number.isFinite))), perRound: ratios.map(r3) };
+		if (hasReference) {
+			const ref = of(REFERENCE);
+			for (const flow of others) {
+				// Round by round: both flows of a round ran back to back, under the same machine load.
+				const byRound = (figure) => {
+					const perRound = ratiosOf(of(flow).map((p) => p[figure]), of(flow).map((p) => ref.find((q) => q.round === p.round)?.[figure]));
+					return { medianOfRounds: r3(median(finite(perRound))), perRound };
+				};
+				row[ratioKey('p50', flow)] = byRound('p50');
+				row[ratioKey('p99', flow)] = byRound('p99');
+			}
 		}
 		summary[`${rate}/s`] = row;
 	}
-	const capacityRatio = capacity.ours && capacity.builtin && capacity.builtin.holds ? r3((capacity.ours.holds ?? 0) / capacity.builtin.holds) : null;
-	return { summary, capacityRatio };
+
+	const ratios = {};
+	for (const flow of others) {
+		const c = capacity[flow];
+		const ref = capacity[REFERENCE];
+		if (!c || !ref) continue;
+		ratios[ratioKey('capacity', flow)] = Number.isFinite(ref.holds) && ref.holds > 0 ? r3((c.holds ?? 0) / ref.holds) : null;
+		if (c.holdsRounds && ref.holdsRounds) ratios[`${ratioKey('capacity', flow)}PerRound`] = ratiosOf(c.holdsRounds.map((h) => h ?? 0), ref.holdsRounds);
+	}
+
+	// n8n CPU per notification: little affected by other tenants, unlike rates and latencies.
+	const cpu = {};
+	for (const flow of flows) {
+		const held = phases.filter((p) => p.flow === flow && p.holds).map((p) => p.n8nCpuMsPerNotification);
+		cpu[flow] = { msPerNotification: spread(held), phases: held.length };
+	}
+	for (const flow of hasReference ? others : []) {
+		const [x, ref] = [cpu[flow].msPerNotification.median, cpu[REFERENCE].msPerNotification.median];
+		cpu[ratioKey('cpu', flow)] = Number.isFinite(x) && Number.isFinite(ref) && ref > 0 ? r3(x / ref) : null;
+	}
+	return { summary, capacityRatios: ratios, cpu };
 }
 
 /**
@@ -278,17 +362,18 @@ const { IsolatedVmBridge } = require(${JSON.stringify(runtime)});
 	}
 }
 
-async function countExecutions(n8n, workflowId) {
-	return (await n8n.executions(workflowId, { limit: 250 })).length;
-}
+// ---------------------------------------------------------------- the method, phase by phase
 
-async function main() {
-	const startedAt = new Date();
-	const env = n8nEnvFrom({ engine: args.engine, pairs: args['n8n-env'] });
-	const savesSuccess = !/^none$/i.test(env.EXECUTIONS_DATA_SAVE_ON_SUCCESS ?? env.N8N_EXECUTIONS_DATA_SAVE_ON_SUCCESS ?? 'all');
+/** n8n (single process or queue cluster) and the sandbox, the three workflows published, their URLs. */
+async function setUp(env) {
 	const sandbox = await startSandbox({ port: 0, log: false, timeoutMs: DEADLINE_MS });
 	let n8n;
 	let cluster;
+	const stop = async () => {
+		if (cluster) await cluster.stop();
+		else if (n8n) await n8n.stop();
+		await sandbox.close();
+	};
 	try {
 		const packageDir = args['package-dir'] ? { packageDir: path.resolve(args['package-dir']) } : {};
 		if (args.queue) {
@@ -302,91 +387,195 @@ async function main() {
 		const pids = cluster ? cluster.processes.map((p) => p.pid) : [n8n.pid];
 		const webhookBase = cluster ? cluster.webhook.baseUrl : n8n.baseUrl;
 		const credentials = await createCredentials(n8n, sandbox);
-		const oursWf = await n8n.createWorkflow(oursWorkflow(credentials));
-		const builtinWf = await n8n.createWorkflow(builtinWorkflow(sandbox));
-		await n8n.publish(oursWf);
-		await n8n.publish(builtinWf);
-		const hooks = await (await fetch(`${sandbox.url}/conditional-execution/v2/triggered/webhooks`, { headers: { 'X-API-KEY': SANDBOX_API_KEY } })).json();
-		const hook = hooks.find((h) => h.url.includes(`/webhook/${OURS_ID}/`));
-		if (!hook) throw new Error('the Optimove Trigger registered no webhook at the sandbox');
-		const endpoints = { ours: { url: hook.url, workflowId: oursWf }, builtin: { url: `${webhookBase}/webhook/${BUILTIN_PATH}`, workflowId: builtinWf } };
-		const ctx = { sandbox, n8n, endpoints, pids };
-
-		// Smoke: one signed notification per flow must come back approved.
+		const workflows = { ours: () => oursWorkflow(credentials), verify: () => verifyWorkflow(credentials), builtin: () => builtinWorkflow(sandbox) };
+		const workflowIds = {};
 		for (const flow of FLOWS) {
-			const fired = await sandbox.fireTriggered({ count: 1, urls: [endpoints[flow].url], timeoutMs: DEADLINE_MS });
-			const uid = fired.results[0].request_uid;
-			const rec = await (async () => {
-				for (let i = 0; i < 100; i++) {
-					const r = sandbox.state.notifications.get(uid);
-					if (r.approval) return r;
-					await sleep(100);
-				}
-				return sandbox.state.notifications.get(uid);
-			})();
-			if (!rec.approval) throw new Error(`${flow}: a signed notification got ${JSON.stringify(fired.byStatus)} and no approval within 10 s`);
-			console.error(`smoke ${flow}: approved in ${rec.approval.latencyMs} ms`);
+			workflowIds[flow] = await n8n.createWorkflow(workflows[flow]());
+			await n8n.publish(workflowIds[flow]);
 		}
+		const urls = { verify: `${webhookBase}/webhook/${VERIFY_PATH}`, builtin: `${webhookBase}/webhook/${BUILTIN_PATH}` };
+		if (FLOWS.includes('ours')) {
+			const hooks = await (await fetch(`${sandbox.url}/conditional-execution/v2/triggered/webhooks`, { headers: { 'X-API-KEY': SANDBOX_API_KEY } })).json();
+			const hook = hooks.find((h) => h.url.includes(`/webhook/${OURS_ID}/`));
+			if (!hook) throw new Error('the Optimove Trigger registered no webhook at the sandbox');
+			urls.ours = hook.url;
+		}
+		const endpoints = Object.fromEntries(FLOWS.map((flow) => [flow, { url: urls[flow], workflowId: workflowIds[flow] }]));
+		return { sandbox, n8n, cluster, endpoints, pids, stop };
+	} catch (error) {
+		await stop();
+		throw error;
+	}
+}
+
+/** 1. One signed notification per flow must come back approved. */
+async function smoke(ctx) {
+	const { sandbox, pids, endpoints } = ctx;
+	for (const flow of FLOWS) {
+		const fired = await sandbox.fireTriggered({ count: 1, urls: [endpoints[flow].url], timeoutMs: DEADLINE_MS });
+		const uid = fired.results[0].request_uid;
+		let rec = sandbox.state.notifications.get(uid);
+		for (let i = 0; i < 100 && !rec.approval; i++) {
+			await sleep(100);
+			rec = sandbox.state.notifications.get(uid);
+		}
+		if (!rec.approval) throw new Error(`${flow}: a signed notification got ${JSON.stringify(fired.byStatus)} and no approval within 10 s`);
+		console.error(`smoke ${flow}: approved in ${rec.approval.latencyMs} ms`);
+	}
+	await n8nIdle(pids);
+}
+
+/**
+ * 2. Forged notifications (a well-formed signature made with the wrong secret) to every flow:
+ * answers, new executions (all, and failed), approvals. None may be approved by ours or verify.
+ */
+async function forgedPhase(ctx, { savesSuccess }) {
+	const { sandbox, n8n, pids, endpoints } = ctx;
+	const count = async (workflowId, status) => (await n8n.executions(workflowId, { limit: 250, ...(status ? { status } : {}) })).length;
+	const forged = {};
+	for (const flow of FLOWS) {
+		const { workflowId } = endpoints[flow];
+		const [before, failedBefore] = [savesSuccess ? await count(workflowId) : null, await count(workflowId, 'error')];
+		const approvalsBefore = sandbox.state.triggered.approvals;
+		const fired = await sandbox.fireTriggered({ count: FORGED, ratePerSec: 10, urls: [endpoints[flow].url], mode: 'forged', timeoutMs: DEADLINE_MS });
+		await sleep(2000);
 		await n8nIdle(pids);
+		forged[flow] = {
+			sent: FORGED,
+			byStatus: fired.byStatus,
+			newExecutions: savesSuccess ? (await count(workflowId)) - before : 'not counted (successful executions not saved)',
+			failedExecutions: (await count(workflowId, 'error')) - failedBefore,
+			approvalsSent: sandbox.state.triggered.approvals - approvalsBefore,
+		};
+		forged[flow].refused = flow === REFERENCE ? null : forged[flow].approvalsSent === 0 && (flow !== 'ours' || (!fired.byStatus['200'] && (forged[flow].newExecutions === 0 || !savesSuccess)));
+		console.error(`forged ×${FORGED} → ${flow}: ${JSON.stringify(fired.byStatus)}, new executions ${forged[flow].newExecutions} (failed ${forged[flow].failedExecutions}), approvals ${forged[flow].approvalsSent}`);
+		for (const r of fired.results) sandbox.state.notifications.delete(r.request_uid);
+	}
+	return forged;
+}
 
-		// Forged notifications (a well-formed signature made with the wrong secret).
-		const forged = {};
-		for (const flow of FLOWS) {
-			const before = savesSuccess ? await countExecutions(n8n, endpoints[flow].workflowId) : null;
-			const approvalsBefore = sandbox.state.triggered.approvals;
-			const fired = await sandbox.fireTriggered({ count: FORGED, ratePerSec: 10, urls: [endpoints[flow].url], mode: 'forged', timeoutMs: DEADLINE_MS });
-			await sleep(2000);
-			await n8nIdle(pids);
-			const after = savesSuccess ? await countExecutions(n8n, endpoints[flow].workflowId) : null;
-			forged[flow] = {
-				sent: FORGED,
-				byStatus: fired.byStatus,
-				newExecutions: savesSuccess ? after - before : 'not counted (successful executions not saved)',
-				approvalsSent: sandbox.state.triggered.approvals - approvalsBefore,
-			};
-			console.error(`forged ×${FORGED} → ${flow}: ${JSON.stringify(fired.byStatus)}, new executions ${forged[flow].newExecutions}, approvals ${forged[flow].approvalsSent}`);
-			for (const r of fired.results) sandbox.state.notifications.delete(r.request_uid);
+/**
+ * 2b. Warm-up, not recorded: n8n's first executions of a workflow after boot are several times
+ * slower (code not yet optimised, caches cold), which would count against whichever flow goes first.
+ */
+async function warmUp(ctx) {
+	const { sandbox, pids, endpoints } = ctx;
+	if (!WARMUP_MS) return;
+	for (const flow of FLOWS) {
+		const fired = await sandbox.fireTriggered({ ratePerSec: 5, durationMs: WARMUP_MS, urls: [endpoints[flow].url], mode: 'signed', timeoutMs: DEADLINE_MS });
+		await sleep(DEADLINE_MS);
+		await n8nIdle(pids);
+		for (const r of fired.results) sandbox.state.notifications.delete(r.request_uid);
+	}
+	console.error(`warm-up: ${WARMUP_MS / 1000} s at 5/s per flow`);
+}
+
+/** 3. Latency at each fixed rate, --rounds rounds; round r starts with flow r. */
+async function latencyRounds(ctx) {
+	const phases = [];
+	for (const rate of RATES) {
+		for (let round = 1; round <= ROUNDS; round++) {
+			for (const flow of rotate(FLOWS, round - 1)) phases.push({ round, ...(await phase(ctx, flow, rate, 'latency')) });
 		}
+	}
+	return phases;
+}
 
-		// Latency at fixed rates, flows alternating first.
-		const phases = [];
-		for (const rate of RATES) {
-			for (let round = 1; round <= ROUNDS; round++) {
-				const order = round % 2 ? FLOWS : [...FLOWS].reverse();
-				for (const flow of order) phases.push({ round, ...(await phase(ctx, flow, rate, 'latency')) });
-			}
-		}
-
-		// Capacity: step the rate up while a flow holds.
-		const capacity = Object.fromEntries(FLOWS.map((f) => [f, { holds: null, failsAt: null, steps: [] }]));
-		let step = 0;
+/**
+ * 4. Capacity: --capacity-rounds ramps; in each, the rate steps up while a flow holds (a failing step
+ * retried --retries times); within a step the flows take turns going first.
+ */
+async function capacityRamps(ctx) {
+	const ramps = [];
+	for (let round = 1; round <= (CAPACITY.length ? CAPACITY_ROUNDS : 0); round++) {
+		const ramp = Object.fromEntries(FLOWS.map((f) => [f, { holds: null, failsAt: null, steps: [] }]));
+		let step = round - 1;
 		for (const rate of CAPACITY) {
-			const alive = FLOWS.filter((f) => capacity[f].failsAt === null);
+			const alive = FLOWS.filter((f) => ramp[f].failsAt === null);
 			if (!alive.length) break;
-			const order = step++ % 2 ? [...alive].reverse() : alive;
-			for (const flow of order) {
+			for (const flow of rotate(alive, step++)) {
 				let result;
 				for (let attempt = 0; attempt <= RETRIES; attempt++) {
-					result = { attempt: attempt + 1, ...(await phase(ctx, flow, rate, 'capacity')) };
-					capacity[flow].steps.push(result);
+					result = { round, attempt: attempt + 1, ...(await phase(ctx, flow, rate, 'capacity')) };
+					ramp[flow].steps.push(result);
 					if (result.holds) break;
 				}
-				if (result.holds) capacity[flow].holds = rate;
-				else capacity[flow].failsAt = rate;
+				if (result.holds) ramp[flow].holds = rate;
+				else ramp[flow].failsAt = rate;
 			}
 		}
+		console.error(`capacity round ${round}: ${FLOWS.map((f) => `${f} holds ${ramp[f].holds ?? 0}/s`).join(', ')}`);
+		ramps.push(ramp);
+	}
+	// Per flow: the median over the ramps, with every ramp's figure.
+	return Object.fromEntries(
+		FLOWS.map((flow) => {
+			const holdsRounds = ramps.map((r) => r[flow].holds ?? 0);
+			const failsAtRounds = ramps.map((r) => r[flow].failsAt);
+			return [flow, { holds: ramps.length ? median(holdsRounds) : null, failsAt: failsAtRounds.every(Number.isFinite) && ramps.length ? median(failsAtRounds) : null, holdsRounds, failsAtRounds, steps: ramps.flatMap((r) => r[flow].steps) }];
+		}),
+	);
+}
 
-		// Executions that failed (ours: an approval past its deadline is not sent and fails the item).
-		const failedExecutions = {};
-		const firstErrors = {};
+/** Failed executions per flow and the last one's error (ours: an approval past its deadline is not sent). */
+async function failedExecutions(ctx) {
+	const counts = {};
+	const firstErrors = {};
+	for (const flow of FLOWS) {
+		const failed = await ctx.n8n.executions(ctx.endpoints[flow].workflowId, { status: 'error' });
+		counts[flow] = failed.length;
+		if (failed.length) firstErrors[flow] = executionError(await ctx.n8n.execution(failed.at(-1).id, { includeData: true }));
+	}
+	return { failedExecutions: counts, firstErrors };
+}
+
+/** 5. The figures and ratios, as one line each (the JSON has every phase). */
+function printReport(result) {
+	const { summary, capacity, cpu, forged } = result;
+	const name = (flow) => `${flow.padEnd(7)} ${FLOW_NAMES[flow].padEnd(21)}`;
+	const others = FLOWS.filter((f) => f !== REFERENCE && FLOWS.includes(REFERENCE));
+	console.log(`\nTriggered approval, open loop, n8n ${N8N_VERSION}${result.mode.startsWith('queue') ? ' in queue mode (1 webhook processor, 2 workers)' : ''}, engine ${result.expressionEngine}, env ${JSON.stringify(result.n8nEnv)}, ${DURATION_MS / 1000} s per phase, deadline ${DEADLINE_MS} ms, load average ${result.loadAverage.min}–${result.loadAverage.max}`);
+	for (const [rate, s] of Object.entries(summary)) {
 		for (const flow of FLOWS) {
-			const failed = await n8n.executions(endpoints[flow].workflowId, { status: 'error' });
-			failedExecutions[flow] = failed.length;
-			if (failed.length) firstErrors[flow] = executionError(await n8n.execution(failed.at(-1).id, { includeData: true }));
+			const f = s[flow];
+			console.log(`${rate.padStart(5)} ${name(flow)} p50 ${f.p50} ms (rounds ${f.p50Rounds.join(' / ')})  p99 ${f.p99} ms (rounds ${f.p99Rounds.join(' / ')})  max ${f.max} ms  late ${f.late}  lost ${f.lost} of ${f.sent}`);
 		}
+		for (const flow of others) {
+			const [p50, p99] = [s[ratioKey('p50', flow)], s[ratioKey('p99', flow)]];
+			console.log(`${rate.padStart(5)} ${flow}/${REFERENCE}: p50 ${p50.medianOfRounds} (rounds ${p50.perRound.join(' / ')}), p99 ${p99.medianOfRounds} (rounds ${p99.perRound.join(' / ')})`);
+		}
+	}
+	for (const flow of FLOWS) {
+		const c = capacity[flow];
+		if (!c || !CAPACITY.length) continue;
+		console.log(`capacity ${name(flow)} holds ${c.holds ?? '<' + CAPACITY[0]}/s (ramps ${c.holdsRounds.join(' / ')}), fails at ${c.failsAtRounds.map((x) => x ?? '(not reached)').join(' / ')}/s`);
+	}
+	for (const flow of others) if (capacity[flow] && CAPACITY.length) console.log(`capacity ${flow}/${REFERENCE}: ${result[ratioKey('capacity', flow)]}${result[`${ratioKey('capacity', flow)}PerRound`]?.length > 1 ? ` (ramps ${result[`${ratioKey('capacity', flow)}PerRound`].join(' / ')})` : ''}`);
+	for (const flow of FLOWS) {
+		const m = cpu[flow].msPerNotification;
+		console.log(`n8n CPU ${name(flow)} ${m.median} ms/notification (${m.min}–${m.max} over ${cpu[flow].phases} holding phases)${cpu[ratioKey('cpu', flow)] ? `, ${flow}/${REFERENCE} ${cpu[ratioKey('cpu', flow)]}` : ''}`);
+	}
+	for (const [flow, f] of Object.entries(forged)) console.log(`forged ×${f.sent} → ${name(flow)} ${JSON.stringify(f.byStatus)}, new executions ${f.newExecutions} (failed ${f.failedExecutions}), approvals ${f.approvalsSent}${f.refused === null ? '' : f.refused ? '  refused' : '  NOT REFUSED'}`);
+	console.log(`one expression isolate build (what an eager acquisition costs): ${JSON.stringify(result.isolateBuild)}`);
+	console.log(`failed executions: ${JSON.stringify(result.failedExecutions)}${Object.keys(result.firstErrors).length ? `; last error: ${JSON.stringify(result.firstErrors)}` : ''}`);
+}
 
-		const { summary, capacityRatio } = summarize(phases, capacity);
+async function main() {
+	const startedAt = new Date();
+	const env = n8nEnvFrom({ engine: args.engine, pairs: args['n8n-env'] });
+	const savesSuccess = !/^none$/i.test(env.EXECUTIONS_DATA_SAVE_ON_SUCCESS ?? env.N8N_EXECUTIONS_DATA_SAVE_ON_SUCCESS ?? 'all');
+	const ctx = await setUp(env);
+	try {
+		await smoke(ctx);
+		const forged = await forgedPhase(ctx, { savesSuccess });
+		await warmUp(ctx);
+		const latency = await latencyRounds(ctx);
+		const capacity = await capacityRamps(ctx);
+		const { failedExecutions: failed, firstErrors } = await failedExecutions(ctx);
+		const phases = [...latency, ...Object.values(capacity).flatMap((c) => c.steps)];
+		const { summary, capacityRatios, cpu } = summarize(phases, capacity);
 		const isolateBuild = await isolateCost(); // n8n is idle here; the same machine load as the phases
+		const loads = phases.map((p) => p.loadAverage1m);
 
 		const result = {
 			benchmark: 'triggered-approval',
@@ -395,39 +584,29 @@ async function main() {
 			n8n: N8N_VERSION,
 			expressionEngine: env.N8N_EXPRESSION_ENGINE ?? "n8n default ('vm' in 2.41.1: isolated runtime)",
 			n8nEnv: env,
-			mode: cluster ? 'queue: main + 1 webhook processor + 2 workers (concurrency 10), PostgreSQL + Redis on loopback' : 'single process (SQLite)',
+			mode: ctx.cluster ? 'queue: main + 1 webhook processor + 2 workers (concurrency 10), PostgreSQL + Redis on loopback' : 'single process (SQLite)',
 			packageDir: args['package-dir'] ? 'experiment build (see label)' : 'this repository (dist/)',
+			flows: Object.fromEntries(FLOWS.map((f) => [f, FLOW_NAMES[f]])),
 			machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGiB: Math.round(os.totalmem() / 2 ** 30), loadGeneratorNode: process.version, platform: `${os.platform()} ${os.release()}`, shared: true },
-			settings: { durationSeconds: DURATION_MS / 1000, rounds: ROUNDS, rates: RATES, capacitySteps: CAPACITY, retries: RETRIES, deadlineMs: DEADLINE_MS, openLoop: true },
+			loadAverage: { min: r1(Math.min(...loads)), max: r1(Math.max(...loads)) },
+			settings: { durationSeconds: DURATION_MS / 1000, warmupSeconds: WARMUP_MS / 1000, rounds: ROUNDS, rates: RATES, capacitySteps: CAPACITY, capacityRounds: CAPACITY_ROUNDS, retries: RETRIES, deadlineMs: DEADLINE_MS, openLoop: true },
 			summary,
-			capacity: Object.fromEntries(FLOWS.map((f) => [f, { holds: capacity[f].holds, failsAt: capacity[f].failsAt }])),
-			capacityRatioOursToBuiltin: capacityRatio,
+			capacity: Object.fromEntries(FLOWS.map((f) => [f, { holds: capacity[f].holds, failsAt: capacity[f].failsAt, holdsRounds: capacity[f].holdsRounds, failsAtRounds: capacity[f].failsAtRounds }])),
+			...capacityRatios,
+			cpu,
 			forged,
-			failedExecutions,
+			failedExecutions: failed,
 			firstErrors,
 			isolateBuild,
 			phases,
-			capacitySteps: capacity,
 		};
 		const out = path.resolve(ROOT, args.out);
 		mkdirSync(path.dirname(out), { recursive: true });
 		writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);
-
-		console.log(`\nTriggered approval, open loop, n8n ${N8N_VERSION}${cluster ? ' in queue mode (1 webhook processor, 2 workers)' : ''}, engine ${result.expressionEngine}, env ${JSON.stringify(env)}, ${DURATION_MS / 1000} s per phase, deadline ${DEADLINE_MS} ms`);
-		for (const [rate, s] of Object.entries(summary)) {
-			for (const flow of FLOWS) console.log(`${rate.padStart(5)} ${flow.padEnd(7)} p50 ${s[flow].p50} ms  p99 ${s[flow].p99} ms (rounds ${s[flow].p99Rounds.join(' / ')})  max ${s[flow].max} ms  late ${s[flow].late}  lost ${s[flow].lost} of ${s[flow].sent}`);
-			if (s.p99RatioOursToBuiltin) console.log(`${rate.padStart(5)} p99 ours/built-in: ${s.p99RatioOursToBuiltin.medianOfRounds} (per round ${s.p99RatioOursToBuiltin.perRound.join(' / ')})`);
-		}
-		for (const flow of FLOWS) console.log(`capacity ${flow}: holds ${capacity[flow].holds ?? '<' + CAPACITY[0]}/s, fails at ${capacity[flow].failsAt ?? '(not reached)'}/s`);
-		if (capacityRatio !== null) console.log(`capacity ratio ours/built-in: ${capacityRatio}`);
-		for (const [flow, f] of Object.entries(forged)) console.log(`forged ×${f.sent} → ${flow}: ${JSON.stringify(f.byStatus)}, new executions ${f.newExecutions}, approvals ${f.approvalsSent}`);
-		console.log(`one expression isolate build (what an eager acquisition costs): ${JSON.stringify(isolateBuild)}`);
-		console.log(`failed executions: ${JSON.stringify(failedExecutions)}${Object.keys(firstErrors).length ? `; first error: ${JSON.stringify(firstErrors)}` : ''}`);
+		printReport(result);
 		console.log(`\nJSON: ${path.relative(ROOT, out)}`);
 	} finally {
-		if (cluster) await cluster.stop();
-		else if (n8n) await n8n.stop();
-		await sandbox.close();
+		await ctx.stop();
 	}
 }
 
@@ -436,10 +615,10 @@ if (args['isolate-cost']) {
 } else if (args.resummarize) {
 	const file = path.resolve(ROOT, args.resummarize);
 	const result = JSON.parse(readFileSync(file, 'utf8'));
-	const capacity = Object.fromEntries(Object.entries(result.capacity ?? {}).map(([flow, c]) => [flow, { ...c }]));
-	Object.assign(result, (({ summary, capacityRatio }) => ({ summary, capacityRatioOursToBuiltin: capacityRatio }))(summarize(result.phases, capacity)));
+	const { summary, capacityRatios, cpu } = summarize(result.phases, result.capacity ?? {});
+	Object.assign(result, { summary, ...capacityRatios, cpu });
 	writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
-	console.log(JSON.stringify({ summary: result.summary, capacity: result.capacity, capacityRatioOursToBuiltin: result.capacityRatioOursToBuiltin }, null, 1));
+	console.log(JSON.stringify({ summary: result.summary, capacity: result.capacity, ...capacityRatios, cpu }, null, 1));
 } else {
 	main().catch((error) => {
 		console.error(error);
