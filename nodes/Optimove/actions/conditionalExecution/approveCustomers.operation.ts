@@ -7,11 +7,12 @@ import { sendAsBatchesFill } from '../runner';
 import { approveCustomerLists } from './approveCustomerLists';
 import type { Guard } from './deadline';
 import { deadlineOptions, lateReason, readGuard } from './deadline';
+import type { Operation } from '../types';
 
 /** Optimove takes at most this many customers per UpdateCustomerPromotionStatus call. */
 export const APPROVALS_PER_CALL = 10_000;
 
-export const description: INodeProperties[] = [
+const properties: INodeProperties[] = [
 	{
 		displayName: 'Input',
 		name: 'input',
@@ -142,7 +143,7 @@ function summarise(results: INodeExecutionData[]): INodeExecutionData[] {
 	return out;
 }
 
-export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
+async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
 	if (this.getNodeParameter('input', 0, 'item') === 'list') {
 		return approveCustomerLists.call(this, items, APPROVALS_PER_CALL, optimoveTimestamp);
 	}
@@ -179,3 +180,12 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 	const output = (itemParameter(this, 0, 'options', {}) as IDataObject).output;
 	return output === 'summary' ? summarise(results) : results;
 }
+
+export const approveCustomers: Operation = {
+	value: 'approveCustomers',
+	name: 'Approve Customers',
+	action: 'Approve customers of a scheduled campaign',
+	description: 'Report which customers of a scheduled campaign may receive it (one customer per item, sent in calls of up to 10,000)',
+	properties,
+	execute,
+};

@@ -5,8 +5,9 @@ import { itemParameter } from '../itemParameter';
 import { readBoolean, readObject, readText } from '../itemValues';
 import { perItem } from '../runner';
 import { deadlineOptions, lateReason, readGuard } from './deadline';
+import type { Operation } from '../types';
 
-export const description: INodeProperties[] = [
+const properties: INodeProperties[] = [
 	{
 		displayName: 'Request UID',
 		name: 'requestUid',
@@ -50,7 +51,7 @@ export const description: INodeProperties[] = [
 	},
 ];
 
-export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
+async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
 	return perItem(this, items, async (itemIndex) => {
 		const requestUid = readText(this, itemIndex, 'requestUid', 'Request UID');
 		const approved = readBoolean(this, itemIndex, 'approved', 'Approved');
@@ -72,3 +73,12 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		return { requestUid, approved, sent: true, status };
 	});
 }
+
+export const sendTriggeredApproval: Operation = {
+	value: 'sendTriggeredApproval',
+	name: 'Send Triggered Approval',
+	action: 'Send a triggered approval',
+	description: 'Answer a triggered conditional-execution notification before its deadline',
+	properties,
+	execute,
+};

@@ -1,12 +1,13 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { fieldError, readText } from '../itemValues';
 import { writeInBatches } from '../runner';
+import type { Operation } from '../types';
 
 /** Optimove's limits for UpdateCustomerAttributes. */
 export const CUSTOMERS_PER_CALL = 1000;
 export const ATTRIBUTES_PER_CUSTOMER = 10;
 
-export const description: INodeProperties[] = [
+const properties: INodeProperties[] = [
 	{
 		displayName: 'Customer ID',
 		name: 'customerId',
@@ -130,7 +131,7 @@ function readUpdate(ctx: IExecuteFunctions, items: INodeExecutionData[], itemInd
 	};
 }
 
-export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
+async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
 	return writeInBatches(this, items, {
 		size: CUSTOMERS_PER_CALL,
 		read: (itemIndex) => readUpdate(this, items, itemIndex),
@@ -153,3 +154,12 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		}),
 	});
 }
+
+export const updateAttributes: Operation = {
+	value: 'updateAttributes',
+	name: 'Update Attributes',
+	action: 'Update customer attributes',
+	description: 'Update up to 10 attributes per customer (one customer per item), sent 1,000 customers per call',
+	properties,
+	execute,
+};

@@ -4,8 +4,9 @@ import { describeSlot, EVENT_TYPE_BY_ID, findSlot, registeredListeners, register
 import { readText } from '../itemValues';
 import { perItem } from '../runner';
 import { channelField, eventTypeField, readSlot } from './fields';
+import type { Operation } from '../types';
 
-export const description: INodeProperties[] = [
+const properties: INodeProperties[] = [
 	eventTypeField,
 	channelField,
 	{
@@ -27,7 +28,7 @@ export const description: INodeProperties[] = [
 	},
 ];
 
-export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
+async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
 	return perItem(this, items, async (itemIndex) => {
 		const slot = readSlot(this, itemIndex);
 		const url = readText(this, itemIndex, 'listenerUrl', 'Listener URL');
@@ -54,3 +55,12 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		};
 	});
 }
+
+export const register: Operation = {
+	value: 'register',
+	name: 'Register',
+	action: 'Register an event listener',
+	description: 'Register a URL for an event type (and channel)',
+	properties,
+	execute,
+};

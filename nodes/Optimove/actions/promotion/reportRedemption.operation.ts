@@ -3,11 +3,12 @@ import { runtime } from '../../../shared/transport';
 import { parseDeadline } from '../conditionalExecution/deadline';
 import { fieldError, readText } from '../itemValues';
 import { writeInBatches } from '../runner';
+import type { Operation } from '../types';
 
 /** Redemptions per call. */
 export const REDEMPTIONS_PER_CALL = 100;
 
-export const description: INodeProperties[] = [
+const properties: INodeProperties[] = [
 	{
 		displayName: 'Promotion ID',
 		name: 'promotionId',
@@ -32,7 +33,7 @@ export const description: INodeProperties[] = [
 	},
 ];
 
-export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
+async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
 	return writeInBatches(this, items, {
 		size: REDEMPTIONS_PER_CALL,
 		read: (i) => {
@@ -46,3 +47,12 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		output: (r) => ({ ...r, reported: true }),
 	});
 }
+
+export const reportRedemption: Operation = {
+	value: 'reportRedemption',
+	name: 'Report Redemption',
+	action: 'Report a redemption',
+	description: 'Report rewards customers redeemed (one per item, 100 per call; assumed route)',
+	properties,
+	execute,
+};

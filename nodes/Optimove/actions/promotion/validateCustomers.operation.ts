@@ -2,11 +2,12 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { optimoveRequest } from '../../../shared/transport';
 import { readObject, readText } from '../itemValues';
 import { inBatches, prepareItems } from '../runner';
+import type { Operation } from '../types';
 
 /** Contexts per validateCustomers call by default (the API's own maximum is not public). */
 export const DEFAULT_CONTEXTS_PER_CALL = 100;
 
-export const description: INodeProperties[] = [
+const properties: INodeProperties[] = [
 	{
 		displayName: 'Promocode ID',
 		name: 'promocodeId',
@@ -84,7 +85,7 @@ function resultsOf(body: unknown): IDataObject[] | undefined {
 	return Array.isArray(wrapped) ? (wrapped as IDataObject[]) : undefined;
 }
 
-export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
+async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
 	const prepared = prepareItems(items, (itemIndex) => readValidation(this, itemIndex));
 	const size = Number((this.getNodeParameter('options', 0, {}) as IDataObject).batchSize ?? DEFAULT_CONTEXTS_PER_CALL);
 	return inBatches(
@@ -115,3 +116,12 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		{ groupBy: (entry) => entry.group },
 	);
 }
+
+export const validateCustomers: Operation = {
+	value: 'validateCustomers',
+	name: 'Validate Customers',
+	action: 'Validate customers for a promotion',
+	description: 'Check which customers a promotion code applies to and what reward each gets (one customer per item)',
+	properties,
+	execute,
+};
