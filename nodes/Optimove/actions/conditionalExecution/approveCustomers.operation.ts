@@ -1,12 +1,12 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties, IPairedItemData } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
+import { optimoveTimestamp } from '../../../shared/time';
 import { optimoveRequest, runtime } from '../../../shared/transport';
 import { readBoolean, readInteger, readText } from '../itemValues';
 import { itemParameter } from '../itemParameter';
 import { sendAsBatchesFill } from '../runner';
 import { approveCustomerLists } from './approveCustomerLists';
 import type { Guard } from './deadline';
-import { deadlineOptions, lateReason, readGuard } from './deadline';
+import { deadlineOptions, enforceDeadline, readGuard } from './deadline';
 import type { Operation } from '../types';
 
 /** Optimove takes at most this many customers per UpdateCustomerPromotionStatus call. */
@@ -103,20 +103,14 @@ interface Approval extends Guard {
 	approved: boolean;
 }
 
-/** Optimove's naive UTC timestamp, `YYYY-MM-DD HH:MM:SS`. */
-export function optimoveTimestamp(epochMs: number): string {
-	return new Date(epochMs).toISOString().slice(0, 19).replace('T', ' ');
-}
-
 function readApproval(ctx: IExecuteFunctions, itemIndex: number): Approval {
 	const campaignId = readInteger(ctx, itemIndex, 'campaignId', 'Campaign ID');
 	const customerId = readText(ctx, itemIndex, 'customerId', 'Customer ID');
 	const approved = readBoolean(ctx, itemIndex, 'approved', 'Approved');
 	const options = itemParameter(ctx, itemIndex, 'options', {}) as IDataObject;
-	const { deadline, marginMs } = readGuard(ctx, itemIndex, options, 'clearanceRequiredBy', 'Clearance Required By', 'clearance');
-	const late = deadline === undefined ? undefined : lateReason(deadline, runtime.now(), marginMs);
-	if (late) throw new NodeOperationError(ctx.getNode(), `Item ${itemIndex}: ${late}`, { itemIndex });
-	return { campaignId, customerId, approved, deadline, marginMs };
+	const guard = readGuard(ctx, itemIndex, options, 'clearanceRequiredBy', 'Clearance Required By', 'clearance');
+	enforceDeadline(ctx, guard, runtime.now(), itemIndex);
+	return { campaignId, customerId, approved, ...guard };
 }
 
 /** One item per campaign from the per-customer results; error items pass through unchanged. */
@@ -145,7 +139,7 @@ function summarise(results: INodeExecutionData[]): INodeExecutionData[] {
 
 async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
 	if (this.getNodeParameter('input', 0, 'item') === 'list') {
-		return approveCustomerLists.call(this, items, APPROVALS_PER_CALL, optimoveTimestamp);
+		return approveCustomerLists.call(this, items, APPROVALS_PER_CALL);
 	}
 	// Each call leaves as soon as 10 000 customers of a campaign are read, not after every item.
 	const results = await sendAsBatchesFill(this, items.length, {
@@ -158,11 +152,8 @@ async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Pr
 			const now = runtime.now();
 			let latest: number | undefined;
 			for (const entry of entries) {
-				if (entry.deadline === undefined) continue;
-				const late = lateReason(entry.deadline, now, entry.marginMs);
-				if (late) throw new NodeOperationError(this.getNode(), late, { itemIndex: itemIndexes[0] });
-				const sendBy = entry.deadline - entry.marginMs;
-				latest = latest === undefined ? sendBy : Math.min(latest, sendBy);
+				const sendBy = enforceDeadline(this, entry, now, itemIndexes[0], { itemPrefix: false });
+				if (sendBy !== undefined) latest = latest === undefined ? sendBy : Math.min(latest, sendBy);
 			}
 			await optimoveRequest.call(this, {
 				route: 'updateCustomerPromotionStatus',

@@ -1,10 +1,9 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
 import { optimoveRequest, runtime } from '../../../shared/transport';
 import { itemParameter } from '../itemParameter';
 import { readBoolean, readObject, readText } from '../itemValues';
 import { perItem } from '../runner';
-import { deadlineOptions, lateReason, readGuard } from './deadline';
+import { deadlineOptions, enforceDeadline, readGuard } from './deadline';
 import type { Operation } from '../types';
 
 const properties: INodeProperties[] = [
@@ -57,17 +56,14 @@ async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Pr
 		const approved = readBoolean(this, itemIndex, 'approved', 'Approved');
 		const options = itemParameter(this, itemIndex, 'options', {}) as IDataObject;
 		const additionalData = options.additionalData === undefined ? {} : readObject(this, itemIndex, 'options.additionalData', 'Additional Data');
-		const { deadline, marginMs } = readGuard(this, itemIndex, options, 'approvalDeadline', 'Approval Deadline', 'triggered');
+		const guard = readGuard(this, itemIndex, options, 'approvalDeadline', 'Approval Deadline', 'triggered');
 		const now = runtime.now();
-		if (deadline !== undefined) {
-			const late = lateReason(deadline, now, marginMs);
-			if (late) throw new NodeOperationError(this.getNode(), `Item ${itemIndex}: ${late}`, { itemIndex });
-		}
+		const sendBy = enforceDeadline(this, guard, now, itemIndex);
 		const { status } = await optimoveRequest.call(this, {
 			route: 'sendWebhookApproval',
 			body: { timestamp: now, request_uid: requestUid, approved, additional_data: additionalData },
 			// Retries stop once they could no longer reach Optimove before the deadline.
-			deadline: deadline === undefined ? undefined : deadline - marginMs,
+			deadline: sendBy,
 			itemIndex,
 		});
 		return { requestUid, approved, sent: true, status };

@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { parseOptionalInstant } from '../../../shared/time';
 import { runtime } from '../../../shared/transport';
-import { parseDeadline } from '../conditionalExecution/deadline';
 import { fieldError, readText } from '../itemValues';
 import { writeInBatches } from '../runner';
 import type { Operation } from '../types';
@@ -39,7 +39,7 @@ async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Pr
 		read: (i) => {
 			const promotionId = readText(this, i, 'promotionId', 'Promotion ID');
 			const customerId = readText(this, i, 'customerId', 'Customer ID');
-			const { at, error } = parseDeadline(this.getNodeParameter('timestamp', i, ''));
+			const { at, error } = parseOptionalInstant(this.getNodeParameter('timestamp', i, ''));
 			if (error) throw fieldError(this, i, 'Redeemed At', error);
 			return { promotionId, customerId, timestamp: new Date(at ?? runtime.now()).toISOString() };
 		},
