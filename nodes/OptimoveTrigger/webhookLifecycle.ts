@@ -6,7 +6,7 @@ import { optimoveRequest, runtime } from '../shared/transport';
 import { justReleased, scopeOf } from './listenerLifecycle';
 import { isOwnTokenUrl, migrateLegacyToken, tokenForRegistration, tokenUrl } from './urlToken';
 
-/** Triggered conditional execution: one v2 webhook per trigger node, its URL carrying the token. */
+// Triggered conditional execution: one v2 webhook per trigger node, its URL carrying the token.
 
 export async function webhookExists(ctx: IHookFunctions): Promise<boolean> {
 	const scope = scopeOf(ctx);

@@ -30,7 +30,7 @@ export function verifySignature(rawBody: Buffer | string | undefined, header: un
 	return expected.length === actual.length && timingSafeEqual(expected, actual);
 }
 
-/** Where Optimove puts a notification's signature (contract §4), in the order they are looked up. */
+/** Where Optimove puts a notification's signature, in the order they are looked up. */
 export const SIGNATURE_HEADERS = ['optimove-signature-content', 'x-optimove-signature-content'];
 
 /** The signature header among request headers (lower-case names, as Node gives them). */

@@ -9,10 +9,8 @@ const PLAIN_ISO = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,3}
 /** The range of a JavaScript date (and of luxon's). */
 const MAX_EPOCH_MS = 8.64e15;
 
-/**
- * Instants as the package reads and writes them. Every reader is zone-free: a text without an
- * offset is UTC (Optimove's own convention), never the server's local time.
- */
+// Instants as the package reads and writes them. Every reader is zone-free: a text without an
+// offset is UTC (Optimove's own convention), never the server's local time.
 
 export interface Instant {
 	/** Epoch milliseconds. */

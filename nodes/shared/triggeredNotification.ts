@@ -1,11 +1,9 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import { epochToIso } from './time';
 
-/**
- * A triggered conditional-execution notification (contract §4) as the package outputs it, whether
- * the Optimove Trigger received it or the Verify Triggered Notification operation checked one that
- * n8n's Webhook node received.
- */
+// A triggered conditional-execution notification as the package outputs it, whether
+// the Optimove Trigger received it or the Verify Triggered Notification operation checked one that
+// n8n's Webhook node received.
 
 /** The JSON object of a body: `parsed` when n8n already parsed these bytes, else the bytes themselves. */
 export function parseNotificationBody(raw: Buffer | undefined, parsed?: unknown): { payload?: IDataObject; error?: string } {

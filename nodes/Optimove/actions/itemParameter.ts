@@ -1,16 +1,14 @@
 import type { IExecuteFunctions, NodeParameterValueType } from 'n8n-workflow';
 
-/**
- * Per-item parameter values with a fast path for the most common expression, a plain field
- * reference such as `{{ $json.CustomerID }}` or `{{ $json["Customer ID"].id }}`.
- *
- * Why: n8n 2.x evaluates every expression in an isolated engine, about a millisecond each on a
- * small machine, and the defaults of per-item fields (Customer ID, Campaign ID, Request UID…) are
- * such references. Reading the field from the input item gives the same value for a fraction of
- * the cost. Anything else — other variables, operators, text around the braces, a value that is
- * missing or not a primitive — goes through n8n's own evaluation, so behaviour and n8n's errors
- * stay exactly n8n's.
- */
+// Per-item parameter values with a fast path for the most common expression, a plain field
+// reference such as `{{ $json.CustomerID }}` or `{{ $json["Customer ID"].id }}`.
+//
+// Why: n8n 2.x evaluates every expression in an isolated engine, about a millisecond each on a
+// small machine, and the defaults of per-item fields (Customer ID, Campaign ID, Request UID…) are
+// such references. Reading the field from the input item gives the same value for a fraction of
+// the cost. Anything else — other variables, operators, text around the braces, a value that is
+// missing or not a primitive — goes through n8n's own evaluation, so behaviour and n8n's errors
+// stay exactly n8n's.
 
 const FIELD_REFERENCE = /^=\{\{\s*\$json((?:\.[A-Za-z_$][\w$]*|\[\s*(?:"[^"\\]*"|'[^'\\]*')\s*\])+)\s*\}\}$/;
 const SEGMENT = /\.([A-Za-z_$][\w$]*)|\[\s*(?:"([^"\\]*)"|'([^'\\]*)')\s*\]/g;
