@@ -18,8 +18,8 @@ interface Sent {
 async function send(rows: IDataObject[], params: Record<string, unknown>, options: { continueOnFail?: boolean } = {}) {
 	const items: INodeExecutionData[] = rows.map((json) => ({ json }));
 	const sent: Sent[] = [];
-	// Per-item values stand for expressions on the node: the operation then asks n8n for them per item.
-	const onNode = Object.fromEntries(Object.entries(params).map(([name, value]) => [name, typeof value === 'function' ? '={{ expression }}' : value]));
+	// Per-item values stand for expressions on the node that read the item (so n8n is asked per item).
+	const onNode = Object.fromEntries(Object.entries(params).map(([name, value]) => [name, typeof value === 'function' ? '={{ expression($json) }}' : value]));
 	const ctx = {
 		getNode: () => ({ ...TEST_NODE, parameters: onNode }),
 		getCredentials: async () => ({ ...EVENTS_CREDENTIALS }),

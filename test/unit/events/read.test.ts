@@ -1,5 +1,5 @@
 import type { IDataObject, IHttpRequestOptions, INodeExecutionData } from 'n8n-workflow';
-import { collectionReaders, fieldReader } from '../../../nodes/Optimove/actions/event/read';
+import { collectionReaders, fieldReader } from '../../../nodes/Optimove/actions/parameters';
 import { RESOURCES } from '../../../nodes/Optimove/actions/router';
 import { resetLimiters } from '../../../nodes/shared/transport/limiter';
 import { useVirtualClock } from '../helpers/clock';

@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import type { RouteName } from '../../../shared/transport';
 import { optimoveRequest, pages } from '../../../shared/transport';
-import { readInteger, readNameList } from '../itemValues';
+import { readInteger, readNameList } from '../parameters';
 import { perItem } from '../runner';
 import { campaignIdField, channelIdField, limitField, readLimit, returnAllField } from '../common/fields';
 import { customerAttributesField, outputModeField } from './fields';

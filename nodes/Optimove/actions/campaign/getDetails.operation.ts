@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { optimoveRequest } from '../../../shared/transport';
-import { readInteger } from '../itemValues';
+import { readInteger } from '../parameters';
 import { perItem } from '../runner';
 import { campaignIdField } from '../common/fields';
 import type { Operation } from '../types';

@@ -1,5 +1,5 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
-import { readInteger, readText } from '../itemValues';
+import { readInteger, readText } from '../parameters';
 import { writeInBatches } from '../runner';
 import type { Operation } from '../types';
 import { CHANNEL_ENTRIES_PER_CALL, channelPerItemField, templateIdField, templateNameField } from './fields';

@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { optimoveRequest } from '../../../shared/transport';
 import { channelIdField } from '../common/fields';
-import { readInteger } from '../itemValues';
+import { readInteger } from '../parameters';
 import { perItem } from '../runner';
 import type { Operation } from '../types';
 

@@ -1,5 +1,5 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { readInteger, readNumber, readText } from '../itemValues';
+import { readInteger, readNumber, readText } from '../parameters';
 import { writeInBatches } from '../runner';
 import type { Operation } from '../types';
 import { CHANNEL_ENTRIES_PER_CALL, channelPerItemField, templateIdField } from './fields';

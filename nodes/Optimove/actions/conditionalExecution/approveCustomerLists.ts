@@ -1,8 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, NodeOperationError } from 'n8n-workflow';
 import { optimoveTimestamp } from '../../../shared/time';
 import { chunk, optimoveRequest, runtime } from '../../../shared/transport';
-import { itemParameter } from '../itemParameter';
-import { fieldError, readBoolean, readInteger } from '../itemValues';
+import { fieldError, itemParameter, readBoolean, readInteger } from '../parameters';
 import { perItem } from '../runner';
 import { enforceDeadline, readGuard } from './deadline';
 

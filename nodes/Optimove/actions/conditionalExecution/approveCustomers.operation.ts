@@ -1,8 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties, IPairedItemData } from 'n8n-workflow';
 import { optimoveTimestamp } from '../../../shared/time';
 import { optimoveRequest, runtime } from '../../../shared/transport';
-import { readBoolean, readInteger, readText } from '../itemValues';
-import { itemParameter } from '../itemParameter';
+import { itemParameter, readBoolean, readInteger, readText } from '../parameters';
 import { sendAsBatchesFill } from '../runner';
 import { approveCustomerLists } from './approveCustomerLists';
 import type { Guard } from './deadline';

@@ -1,8 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 import { parseOptionalInstant } from '../../../shared/time';
-import { itemParameter } from '../itemParameter';
-import { fieldError } from '../itemValues';
+import { fieldError, itemParameter } from '../parameters';
 
 /**
  * Default time kept free before a deadline: an approval must be in Optimove's hands before it.

@@ -1,7 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { optimoveRequest, runtime } from '../../../shared/transport';
-import { itemParameter } from '../itemParameter';
-import { readBoolean, readObject, readText } from '../itemValues';
+import { itemParameter, readBoolean, readObject, readText } from '../parameters';
 import { perItem } from '../runner';
 import { deadlineOptions, enforceDeadline, readGuard } from './deadline';
 import type { Operation } from '../types';

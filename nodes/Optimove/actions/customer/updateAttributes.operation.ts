@@ -1,5 +1,5 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { fieldError, readText } from '../itemValues';
+import { fieldError, readText } from '../parameters';
 import { writeInBatches } from '../runner';
 import type { Operation } from '../types';
 

@@ -7,7 +7,7 @@ import { credentialsFor, optimoveRequest, runtime } from '../../../shared/transp
 import { WINDOW_SAFETY_MS } from '../../../shared/transport/limiter';
 import type { RateLimit } from '../../../shared/transport/limiter';
 import { inBatches, prepareItems } from '../runner';
-import { fieldReader } from './read';
+import { fieldReader } from '../parameters';
 
 /** Optimove takes at most 10 events per request. */
 export const EVENTS_PER_REQUEST = 10;

@@ -3,7 +3,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import { buildCustomEvent } from '../../../shared/events/validate';
 import type { EventInput } from '../../../shared/events/validate';
 import { identityFields, itemFieldNames } from './fields';
-import { fieldReader, pairsReader } from './read';
+import { fieldReader, pairsReader } from '../parameters';
 import { identityReader, readItemFieldNames, sendEvents } from './send';
 import type { Operation } from '../types';
 

@@ -3,7 +3,7 @@ import { CONTEXT_PREFIX, OOTB_EVENT_BY_NAME, OOTB_EVENTS, PARAMS_OF_EVENT } from
 import { buildOotbEvent } from '../../../shared/events/validate';
 import type { EventInput } from '../../../shared/events/validate';
 import { additionalParameters, identityFields, itemFieldNames, MANDATORY_FIELD_PREFIX, mandatoryFields, perItemParameters } from './fields';
-import { collectionReaders, fieldReader, pairsReader } from './read';
+import { collectionReaders, fieldReader, pairsReader } from '../parameters';
 import { identityReader, readItemFieldNames, sendEvents } from './send';
 import type { Operation } from '../types';
 

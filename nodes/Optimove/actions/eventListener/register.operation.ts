@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 import { describeSlot, EVENT_TYPE_BY_ID, findSlot, registeredListeners, registerListener } from '../../../shared/listeners';
-import { readText } from '../itemValues';
+import { readText } from '../parameters';
 import { perItem } from '../runner';
 import { channelField, eventTypeField, readSlot } from './fields';
 import type { Operation } from '../types';

@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { parseOptionalInstant } from '../../../shared/time';
 import { runtime } from '../../../shared/transport';
-import { fieldError, readText } from '../itemValues';
+import { fieldError, readText } from '../parameters';
 import { writeInBatches } from '../runner';
 import type { Operation } from '../types';
 

@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { optimoveRequest } from '../../../shared/transport';
-import { readObject, readText } from '../itemValues';
+import { readObject, readText } from '../parameters';
 import { inBatches, prepareItems } from '../runner';
 import type { Operation } from '../types';
 

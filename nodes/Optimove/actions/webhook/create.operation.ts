@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 import { optimoveRequest } from '../../../shared/transport';
-import { readText } from '../itemValues';
+import { readText } from '../parameters';
 import { perItem } from '../runner';
 import type { Operation } from '../types';
 
