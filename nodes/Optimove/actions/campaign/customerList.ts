@@ -1,13 +1,10 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import type { RouteName } from '../../../shared/transport';
-import { optimoveRequest, pages } from '../../../shared/transport';
+import { optimoveRequest, pages, pageSizeOf } from '../../../shared/transport';
 import { readInteger, readNameList } from '../parameters';
 import { perItem } from '../runner';
 import { campaignIdField, channelIdField, limitField, readLimit, returnAllField } from '../common/fields';
 import { customerAttributesField, outputModeField } from './fields';
-
-/** Rows asked per call: the largest `$top` Optimove's customer lists take. */
-export const PAGE_SIZE = 10_000;
 
 /** One of Optimove's paged customer lists of a campaign. */
 export interface CustomerListSpec {
@@ -70,7 +67,7 @@ export async function readCustomerList(ctx: IExecuteFunctions, items: INodeExecu
 		};
 		const out: IDataObject[] = [];
 		let page = 0;
-		for await (const rows of pages(fetchPage, { pageSize: PAGE_SIZE, limit })) {
+		for await (const rows of pages(fetchPage, { pageSize: pageSizeOf(spec.route), limit })) {
 			const customers = rows.map((row) => customerOf(row, campaignId, names));
 			page++;
 			if (perPage) out.push({ CampaignID: campaignId, page, count: customers.length, customers });

@@ -1,8 +1,9 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { batchLimitOf } from '../../../shared/transport';
 import { readInteger, readText } from '../parameters';
 import { writeInBatches } from '../runner';
 import type { Operation } from '../types';
-import { CHANNEL_ENTRIES_PER_CALL, channelPerItemField, templateIdField, templateNameField } from './fields';
+import { channelPerItemField, templateIdField, templateNameField } from './fields';
 
 export const addTemplates: Operation = {
 	value: 'addTemplates',
@@ -12,7 +13,7 @@ export const addTemplates: Operation = {
 	properties: [channelPerItemField, templateIdField, templateNameField],
 	async execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
 		return writeInBatches(this, items, {
-			size: CHANNEL_ENTRIES_PER_CALL,
+			size: batchLimitOf('addChannelTemplates'),
 			read: (i) => ({
 				ChannelID: readInteger(this, i, 'channelId', 'Channel'),
 				TemplateID: readInteger(this, i, 'templateId', 'Template ID'),

@@ -1,8 +1,9 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { batchLimitOf } from '../../../shared/transport';
 import { readInteger } from '../parameters';
 import { writeInBatches } from '../runner';
 import type { Operation } from '../types';
-import { CHANNEL_ENTRIES_PER_CALL, channelPerItemField, templateIdField } from './fields';
+import { channelPerItemField, templateIdField } from './fields';
 
 export const deleteTemplates: Operation = {
 	value: 'deleteTemplates',
@@ -12,7 +13,7 @@ export const deleteTemplates: Operation = {
 	properties: [channelPerItemField, templateIdField],
 	async execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
 		return writeInBatches(this, items, {
-			size: CHANNEL_ENTRIES_PER_CALL,
+			size: batchLimitOf('deleteChannelTemplates'),
 			read: (i) => ({
 				ChannelID: readInteger(this, i, 'channelId', 'Channel'),
 				TemplateID: readInteger(this, i, 'templateId', 'Template ID'),

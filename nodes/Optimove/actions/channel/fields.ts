@@ -1,9 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 import { channelIdField } from '../common/fields';
 
-/** Optimove takes at most this many templates or metrics per call. */
-export const CHANNEL_ENTRIES_PER_CALL = 100;
-
 /** The channel of a write: read for every item, as items of several channels may come together. */
 export const channelPerItemField: INodeProperties = { ...channelIdField, description: `${channelIdField.description} Read per item.` };
 

@@ -1,8 +1,9 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { batchLimitOf } from '../../../shared/transport';
 import { readInteger, readNumber, readText } from '../parameters';
 import { writeInBatches } from '../runner';
 import type { Operation } from '../types';
-import { CHANNEL_ENTRIES_PER_CALL, channelPerItemField, templateIdField } from './fields';
+import { channelPerItemField, templateIdField } from './fields';
 
 const properties: INodeProperties[] = [
 	channelPerItemField,
@@ -39,7 +40,7 @@ export const reportMetrics: Operation = {
 	properties,
 	async execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
 		return writeInBatches(this, items, {
-			size: CHANNEL_ENTRIES_PER_CALL,
+			size: batchLimitOf('updateCampaignMetrics'),
 			read: (i) => ({
 				ChannelID: readInteger(this, i, 'channelId', 'Channel'),
 				CampaignID: readInteger(this, i, 'campaignId', 'Campaign ID'),

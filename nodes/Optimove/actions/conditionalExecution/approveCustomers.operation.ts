@@ -1,15 +1,12 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties, IPairedItemData } from 'n8n-workflow';
 import { optimoveTimestamp } from '../../../shared/time';
-import { optimoveRequest, runtime } from '../../../shared/transport';
+import { batchLimitOf, optimoveRequest, runtime } from '../../../shared/transport';
 import { itemParameter, readBoolean, readInteger, readText } from '../parameters';
 import { sendAsBatchesFill } from '../runner';
 import { approveCustomerLists } from './approveCustomerLists';
 import type { Guard } from './deadline';
 import { deadlineOptions, enforceDeadline, readGuard } from './deadline';
 import type { Operation } from '../types';
-
-/** Optimove takes at most this many customers per UpdateCustomerPromotionStatus call. */
-export const APPROVALS_PER_CALL = 10_000;
 
 const properties: INodeProperties[] = [
 	{
@@ -138,11 +135,11 @@ function summarise(results: INodeExecutionData[]): INodeExecutionData[] {
 
 async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
 	if (this.getNodeParameter('input', 0, 'item') === 'list') {
-		return approveCustomerLists.call(this, items, APPROVALS_PER_CALL);
+		return approveCustomerLists.call(this, items, batchLimitOf('updateCustomerPromotionStatus'));
 	}
 	// Each call leaves as soon as 10 000 customers of a campaign are read, not after every item.
 	const results = await sendAsBatchesFill(this, items.length, {
-		size: APPROVALS_PER_CALL,
+		size: batchLimitOf('updateCustomerPromotionStatus'),
 		read: (itemIndex) => readApproval(this, itemIndex),
 		groupBy: (entry) => entry.campaignId,
 		send: async (entries, itemIndexes) => {

@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { optimoveRequest } from '../../../shared/transport';
 import { perItem } from '../runner';
 import type { Operation } from '../types';
-import { masked, redacted } from './triggeredSettings';
+import { masked } from './triggeredSettings';
 
 const properties: INodeProperties[] = [
 	{
@@ -37,12 +37,9 @@ export const updateTriggeredSettings: Operation = {
 			const secret = this.getNodeParameter('secret', itemIndex, '') as string;
 			const body: IDataObject = { timeout };
 			if (secret) body.secret = secret;
-			try {
-				const response = await optimoveRequest.call(this, { route: 'updateWebhookSettings', body, itemIndex });
-				return masked(response.body && typeof response.body === 'object' ? response.body : body);
-			} catch (error) {
-				throw redacted(error, secret);
-			}
+			// The transport keeps the secret out of any error, as it does the credential's.
+			const response = await optimoveRequest.call(this, { route: 'updateWebhookSettings', body, itemIndex, secrets: [secret] });
+			return masked(response.body && typeof response.body === 'object' ? response.body : body);
 		});
 	},
 };

@@ -1,10 +1,10 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { batchLimitOf } from '../../../shared/transport';
 import { fieldError, readText } from '../parameters';
 import { writeInBatches } from '../runner';
 import type { Operation } from '../types';
 
-/** Optimove's limits for UpdateCustomerAttributes. */
-export const CUSTOMERS_PER_CALL = 1000;
+/** Optimove takes at most this many attributes per customer in UpdateCustomerAttributes. */
 export const ATTRIBUTES_PER_CUSTOMER = 10;
 
 const properties: INodeProperties[] = [
@@ -133,7 +133,7 @@ function readUpdate(ctx: IExecuteFunctions, items: INodeExecutionData[], itemInd
 
 async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
 	return writeInBatches(this, items, {
-		size: CUSTOMERS_PER_CALL,
+		size: batchLimitOf('updateCustomerAttributes'),
 		read: (itemIndex) => readUpdate(this, items, itemIndex),
 		// One callback URL per call: items with different URLs go in different calls.
 		groupBy: (update) => update.callbackUrl,

@@ -1,12 +1,9 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { parseOptionalInstant } from '../../../shared/time';
-import { runtime } from '../../../shared/transport';
+import { batchLimitOf, runtime } from '../../../shared/transport';
 import { fieldError, readText } from '../parameters';
 import { writeInBatches } from '../runner';
 import type { Operation } from '../types';
-
-/** Redemptions per call. */
-export const REDEMPTIONS_PER_CALL = 100;
 
 const properties: INodeProperties[] = [
 	{
@@ -35,7 +32,7 @@ const properties: INodeProperties[] = [
 
 async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
 	return writeInBatches(this, items, {
-		size: REDEMPTIONS_PER_CALL,
+		size: batchLimitOf('reportRedemption'),
 		read: (i) => {
 			const promotionId = readText(this, i, 'promotionId', 'Promotion ID');
 			const customerId = readText(this, i, 'customerId', 'Customer ID');
