@@ -1,7 +1,7 @@
 import { timingSafeEqual } from 'crypto';
 import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 import { replayWindowRefusal, signatureHeaderOf, verifySignature } from '../shared/signature';
-import { runtime } from '../shared/transport';
+import { clock } from '../shared/transport';
 import { normalizeTriggeredNotification, parseNotificationBody } from '../shared/triggeredNotification';
 import type { SignatureStatus } from '../shared/triggeredNotification';
 import type { TriggerState } from './triggerState';
@@ -100,7 +100,7 @@ export async function handleRequest(this: IWebhookFunctions): Promise<IWebhookRe
 	const body = await readBody(request);
 	if (body.error) return reject(this, body.status as number, body.error);
 	const raw = body.raw;
-	const now = runtime.now();
+	const now = clock.now();
 
 	if (source !== 'triggeredConditionalExecution') {
 		const { payload, error } = parseBody(request, raw);

@@ -11,7 +11,7 @@ import {
 	urlBase,
 } from '../shared/listeners';
 import type { Registration, Slot } from '../shared/listeners';
-import { runtime } from '../shared/transport';
+import { clock } from '../shared/transport';
 import { isOwnTokenUrl, migrateLegacyToken, redactToken, tokenForRegistration, tokenUrl } from './urlToken';
 import { justReleased, stateName, triggerStateOf } from './triggerState';
 import type { TriggerState } from './triggerState';
@@ -211,6 +211,6 @@ export async function deleteListeners(ctx: IHookFunctions): Promise<boolean> {
 	if (failed) throw failed.reason;
 	scope.slots = [];
 	delete scope.displaced;
-	scope.releasedAt = runtime.now();
+	scope.releasedAt = clock.now();
 	return true;
 }

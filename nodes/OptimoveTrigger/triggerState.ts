@@ -1,6 +1,6 @@
 import type { IDataObject, IHookFunctions, IWebhookFunctions } from 'n8n-workflow';
 import type { Registration, Slot } from '../shared/listeners';
-import { runtime } from '../shared/transport';
+import { clock } from '../shared/transport';
 import type { TokenRecord } from './urlToken';
 
 // What the Optimove Trigger keeps in the workflow's static data, shared by its listener and
@@ -34,7 +34,7 @@ export const RELEASE_FRESH_MS = 5_000;
 export function justReleased(state: TriggerState): boolean {
 	if (typeof state.releasedAt !== 'number') return false;
 	// A mark from the future (another main's clock ahead of this one) is not trusted either.
-	const age = runtime.now() - state.releasedAt;
+	const age = clock.now() - state.releasedAt;
 	return age >= 0 && age < RELEASE_FRESH_MS;
 }
 

@@ -2,7 +2,7 @@ import type { IDataObject, IHookFunctions, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import { triggeredWebhooks, urlBase } from '../shared/listeners';
 import type { TriggeredWebhook } from '../shared/listeners';
-import { optimoveRequest, runtime } from '../shared/transport';
+import { optimoveRequest, clock } from '../shared/transport';
 import { justReleased, triggerStateOf } from './triggerState';
 import { isOwnTokenUrl, migrateLegacyToken, tokenForRegistration, tokenUrl } from './urlToken';
 
@@ -98,6 +98,6 @@ export async function deleteWebhooks(ctx: IHookFunctions): Promise<boolean> {
 	if (scope.webhookId && existing.some((w) => w.id === scope.webhookId)) ids.add(scope.webhookId);
 	for (const id of ids) await deleteWebhook(ctx, id);
 	delete scope.webhookId;
-	scope.releasedAt = runtime.now();
+	scope.releasedAt = clock.now();
 	return true;
 }

@@ -8,7 +8,7 @@ export interface GroupRate {
 	/** Requests per window: a number, or the credential field holding it (`fallback` when unset or not positive; 0: no limit). */
 	limit: number | { field: string; fallback: number };
 	windowMs: number;
-	/** 'start': a request counts from when it starts; 'answer': from when its answer came (see CompletionWindowLimiter). */
+	/** 'start': a request counts from when it starts; 'answer': from when its answer came (see AnswerCountedLimiter). */
 	countFrom: 'start' | 'answer';
 	/** Only requests that name a limit key are limited (events: registrations and user details updates). */
 	onlyKeyed?: boolean;

@@ -4,4 +4,4 @@ export { chunk } from './chunker';
 export { pages, allPages } from './pager';
 export { batchLimitOf, pageSizeOf, ROUTES } from './routes';
 export type { RouteName, ApiGroup } from './routes';
-export { runtime } from './clock';
+export { clock } from './clock';

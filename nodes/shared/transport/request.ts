@@ -8,11 +8,11 @@ import type {
 	IWebhookFunctions,
 } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
-import { runtime } from './clock';
+import { clock } from './clock';
 import { optimoveApiError } from './errors';
 import type { ApiGroupSpec } from './groups';
 import { API_GROUPS, rateLimitOf } from './groups';
-import { completionLimiterFor, limiterFor, take } from './limiter';
+import { answerCountedLimiterFor, startCountedLimiterFor, waitForTurn } from './limiter';
 import type { Limiter } from './limiter';
 import { backoffDelay, isRetryableStatus, networkErrorCode, parseRetryAfter, RETRYABLE_NETWORK_CODES } from './retry';
 import type { ApiGroup, RouteName } from './routes';
@@ -109,7 +109,7 @@ async function resolveEndpoint(ctx: OptimoveContext, request: OptimoveRequest, s
 	if (rate && spec.rate) {
 		const key = request.limitKey === undefined ? group : `${group}:${request.limitKey}`;
 		const limitedBy = field(spec.secretFields[0]);
-		limiter = spec.rate.countFrom === 'answer' ? completionLimiterFor(key, limitedBy, rate) : limiterFor(key, limitedBy, rate);
+		limiter = spec.rate.countFrom === 'answer' ? answerCountedLimiterFor(key, limitedBy, rate) : startCountedLimiterFor(key, limitedBy, rate);
 	}
 	return { baseUrl, secrets, limiter, credential };
 }
@@ -169,11 +169,11 @@ export async function optimoveRequest<T = unknown>(
 	};
 	if (request.body !== undefined) options.body = request.body as IDataObject;
 
-	const started = runtime.now();
+	const started = clock.now();
 	const giveUpAt = Math.min(started + policy.maxTotalMs, request.deadline ?? Infinity);
 	for (let attempt = 1; ; attempt++) {
-		const release = await take(endpoint.limiter);
-		const sentAt = runtime.now();
+		const release = await waitForTurn(endpoint.limiter);
+		const sentAt = clock.now();
 		let status: number | undefined;
 		let body: unknown;
 		let headers: Record<string, unknown> = {};
@@ -190,7 +190,7 @@ export async function optimoveRequest<T = unknown>(
 			body = response.body;
 			headers = response.headers ?? {};
 			if (status < 400) {
-				endpoint.limiter?.answered(runtime.now());
+				endpoint.limiter?.answered(clock.now());
 				return { status, body: body as T, attempts: attempt };
 			}
 		} catch (error) {
@@ -211,9 +211,9 @@ export async function optimoveRequest<T = unknown>(
 		}
 
 		const retryable = networkCode !== undefined || isRetryableStatus(status as number);
-		const now = runtime.now();
+		const now = clock.now();
 		const retryAfter = status === 429 ? parseRetryAfter(headers['retry-after'], now) : undefined;
-		const delay = retryAfter ?? backoffDelay(policy, attempt - 1, runtime.random());
+		const delay = retryAfter ?? backoffDelay(policy, attempt - 1, clock.random());
 		noteAnswer(endpoint.limiter, status, now, sentAt, retryAfter);
 		if (!retryable || attempt >= policy.maxAttempts || now + delay > giveUpAt) {
 			throw optimoveApiError(this.getNode(), {
@@ -229,6 +229,6 @@ export async function optimoveRequest<T = unknown>(
 			});
 		}
 		this.logger?.debug(`Optimove ${request.route}: attempt ${attempt} failed (${status ?? networkCode}), retrying in ${delay} ms`);
-		await runtime.sleep(delay);
+		await clock.sleep(delay);
 	}
 }

@@ -1,4 +1,4 @@
-import { runtime } from '../../../nodes/shared/transport';
+import { clock } from '../../../nodes/shared/transport';
 
 /**
  * Replaces the transport's time with a virtual clock: `sleep` advances it instantly and every
@@ -7,12 +7,12 @@ import { runtime } from '../../../nodes/shared/transport';
 export function useVirtualClock(start = Date.UTC(2026, 10, 22, 9, 0, 0)) {
 	const state = { now: start, sleeps: [] as number[], randomValue: 0.5 };
 	const spies = [
-		jest.spyOn(runtime, 'now').mockImplementation(() => state.now),
-		jest.spyOn(runtime, 'sleep').mockImplementation(async (ms: number) => {
+		jest.spyOn(clock, 'now').mockImplementation(() => state.now),
+		jest.spyOn(clock, 'sleep').mockImplementation(async (ms: number) => {
 			state.sleeps.push(ms);
 			if (ms > 0) state.now += ms;
 		}),
-		jest.spyOn(runtime, 'random').mockImplementation(() => state.randomValue),
+		jest.spyOn(clock, 'random').mockImplementation(() => state.randomValue),
 	];
 	return {
 		state,

@@ -1,7 +1,7 @@
 import nock from 'nock';
 import type { NodeApiError } from 'n8n-workflow';
 import { optimoveRequest } from '../../../nodes/shared/transport';
-import { resetLimiters, SlidingWindowLimiter } from '../../../nodes/shared/transport/limiter';
+import { resetLimiters, StartCountedLimiter } from '../../../nodes/shared/transport/limiter';
 import { useVirtualClock } from '../helpers/clock';
 import { EVENTS_CREDENTIALS, fakeSecret, n8nContext, REST_CREDENTIALS } from '../helpers/n8nContext';
 
@@ -286,7 +286,7 @@ describe('optimoveRequest: client-side rate limiting', () => {
 	});
 
 	it('books slots for concurrent callers so none overbooks the window', () => {
-		const limiter = new SlidingWindowLimiter({ limit: 50, windowMs: 10_000 });
+		const limiter = new StartCountedLimiter({ limit: 50, windowMs: 10_000 });
 		const t0 = 1_000_000;
 		const waits = Array.from({ length: 130 }, () => limiter.reserve(t0));
 		const starts = waits.map((wait) => t0 + wait);

@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import type { RouteName } from '../../../shared/transport';
 import { optimoveRequest, pages, pageSizeOf } from '../../../shared/transport';
 import { readInteger, readNameList } from '../parameters';
-import { perItem } from '../runner';
+import { perItem } from '../pairedOutput';
 import { campaignIdField, channelIdField, limitField, readLimit, returnAllField } from '../common/fields';
 import { customerAttributesField, outputModeField } from './fields';
 

@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { optimoveRequest } from '../../../shared/transport';
 import { readInteger } from '../parameters';
-import { perItem } from '../runner';
+import { perItem } from '../pairedOutput';
 import { campaignIdField } from '../common/fields';
 import type { Operation } from '../types';
 

@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 import { optimoveRequest } from '../../../shared/transport';
 import { channelIdField } from '../common/fields';
 import { readInteger } from '../parameters';
-import { perItem } from '../runner';
+import { perItem } from '../pairedOutput';
 import type { Operation } from '../types';
 
 export const getTemplates: Operation = {

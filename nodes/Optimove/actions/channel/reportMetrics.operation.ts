@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { batchLimitOf } from '../../../shared/transport';
 import { readInteger, readNumber, readText } from '../parameters';
-import { writeInBatches } from '../runner';
+import { writeInBatches } from '../pairedOutput';
 import type { Operation } from '../types';
 import { channelPerItemField, templateIdField } from './fields';
 

@@ -1,8 +1,8 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, NodeOperationError } from 'n8n-workflow';
 import { optimoveTimestamp } from '../../../shared/time';
-import { chunk, optimoveRequest, runtime } from '../../../shared/transport';
+import { chunk, optimoveRequest, clock } from '../../../shared/transport';
 import { fieldError, itemParameter, readBoolean, readInteger } from '../parameters';
-import { perItem } from '../runner';
+import { perItem } from '../pairedOutput';
 import { enforceDeadline, readGuard } from './deadline';
 
 interface PromoUpdate {
@@ -54,7 +54,7 @@ export async function approveCustomerLists(
 
 		const calls = chunk(updates, perCall);
 		for (let call = 0; call < calls.length; call++) {
-			const now = runtime.now();
+			const now = clock.now();
 			const accepted = call * perCall;
 			const sendBy = enforceDeadline(this, guard, now, itemIndex, {
 				description: `${accepted} of ${updates.length} customers of this item were reported before the deadline.`,

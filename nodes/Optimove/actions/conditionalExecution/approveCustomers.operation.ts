@@ -1,8 +1,8 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties, IPairedItemData } from 'n8n-workflow';
 import { optimoveTimestamp } from '../../../shared/time';
-import { batchLimitOf, optimoveRequest, runtime } from '../../../shared/transport';
+import { batchLimitOf, optimoveRequest, clock } from '../../../shared/transport';
 import { itemParameter, readBoolean, readInteger, readText } from '../parameters';
-import { sendAsBatchesFill } from '../runner';
+import { sendAsBatchesFill } from '../pairedOutput';
 import { approveCustomerLists } from './approveCustomerLists';
 import type { Guard } from './deadline';
 import { deadlineOptions, enforceDeadline, readGuard } from './deadline';
@@ -105,7 +105,7 @@ function readApproval(ctx: IExecuteFunctions, itemIndex: number): Approval {
 	const approved = readBoolean(ctx, itemIndex, 'approved', 'Approved');
 	const options = itemParameter(ctx, itemIndex, 'options', {}) as IDataObject;
 	const guard = readGuard(ctx, itemIndex, options, 'clearanceRequiredBy', 'Clearance Required By', 'clearance');
-	enforceDeadline(ctx, guard, runtime.now(), itemIndex);
+	enforceDeadline(ctx, guard, clock.now(), itemIndex);
 	return { campaignId, customerId, approved, ...guard };
 }
 
@@ -145,7 +145,7 @@ async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Pr
 		send: async (entries, itemIndexes) => {
 			// The guard again as the call leaves: its first customers may have been read long before
 			// (a batch fills slowly when every item evaluates an expression).
-			const now = runtime.now();
+			const now = clock.now();
 			let latest: number | undefined;
 			for (const entry of entries) {
 				const sendBy = enforceDeadline(this, entry, now, itemIndexes[0], { itemPrefix: false });

@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { optimoveRequest } from '../../../shared/transport';
-import { perItem } from '../runner';
+import { perItem } from '../pairedOutput';
 import type { Operation } from '../types';
 import { masked } from './triggeredSettings';
 

@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { optimoveRequest, runtime } from '../../../shared/transport';
+import { optimoveRequest, clock } from '../../../shared/transport';
 import { itemParameter, readBoolean, readObject, readText } from '../parameters';
-import { perItem } from '../runner';
+import { perItem } from '../pairedOutput';
 import { deadlineOptions, enforceDeadline, readGuard } from './deadline';
 import type { Operation } from '../types';
 
@@ -56,7 +56,7 @@ async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Pr
 		const options = itemParameter(this, itemIndex, 'options', {}) as IDataObject;
 		const additionalData = options.additionalData === undefined ? {} : readObject(this, itemIndex, 'options.additionalData', 'Additional Data');
 		const guard = readGuard(this, itemIndex, options, 'approvalDeadline', 'Approval Deadline', 'triggered');
-		const now = runtime.now();
+		const now = clock.now();
 		const sendBy = enforceDeadline(this, guard, now, itemIndex);
 		const { status } = await optimoveRequest.call(this, {
 			route: 'sendWebhookApproval',

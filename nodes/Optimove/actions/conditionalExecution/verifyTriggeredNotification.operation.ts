@@ -1,9 +1,9 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 import { replayWindowRefusal, signatureHeaderOf, verifySignature } from '../../../shared/signature';
-import { credentialsFor, runtime } from '../../../shared/transport';
+import { credentialsFor, clock } from '../../../shared/transport';
 import { maxNotificationAgeOption, normalizeTriggeredNotification, parseNotificationBody } from '../../../shared/triggeredNotification';
-import { perItem } from '../runner';
+import { perItem } from '../pairedOutput';
 import type { Operation } from '../types';
 
 /**
@@ -71,7 +71,7 @@ async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Pr
 				"Enter the tenant's triggered conditional-execution secret on the credential (Conditional Execution → Update Triggered Settings sets one at Optimove).",
 		});
 	}
-	const now = runtime.now();
+	const now = clock.now();
 	return perItem(this, items, async (itemIndex) => {
 		const result = await verifyItem(this, items[itemIndex], itemIndex, secret, now);
 		if ('refusal' in result) {

@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { optimoveRequest } from '../../../shared/transport';
 import { readText } from '../parameters';
-import { perItem } from '../runner';
+import { perItem } from '../pairedOutput';
 import type { Operation } from '../types';
 
 const properties: INodeProperties[] = [

@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { batchLimitOf } from '../../../shared/transport';
 import { fieldError, readText } from '../parameters';
-import { writeInBatches } from '../runner';
+import { writeInBatches } from '../pairedOutput';
 import type { Operation } from '../types';
 
 /** Optimove takes at most this many attributes per customer in UpdateCustomerAttributes. */

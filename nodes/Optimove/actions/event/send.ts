@@ -3,8 +3,8 @@ import { NodeOperationError } from 'n8n-workflow';
 import { RATE_LIMITED_EVENTS } from '../../../shared/events/catalogue';
 import { EventValidationError } from '../../../shared/events/validate';
 import type { EventInput, OptimoveEvent } from '../../../shared/events/validate';
-import { batchLimitOf, credentialsFor, optimoveRequest, runtime } from '../../../shared/transport';
-import { inBatches, prepareItems } from '../runner';
+import { batchLimitOf, credentialsFor, optimoveRequest, clock } from '../../../shared/transport';
+import { inBatches, prepareItems } from '../pairedOutput';
 import { fieldReader } from '../parameters';
 
 /**
@@ -57,7 +57,7 @@ export async function sendEvents(
 ): Promise<INodeExecutionData[]> {
 	const credentials = await credentialsFor(ctx, 'optimoveEventsApi');
 	const tenant = Number(credentials.tenantId);
-	const now = runtime.now();
+	const now = clock.now();
 	const prepared = prepareItems(items, (itemIndex) => {
 		try {
 			return build(readInput(itemIndex), tenant, now);

@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { EVENT_TYPE_BY_ID, pointsUnder, registeredListeners } from '../../../shared/listeners';
 import { limitField, readLimit, returnAllField } from '../common/fields';
-import { perItem } from '../runner';
+import { perItem } from '../pairedOutput';
 import type { Operation } from '../types';
 
 const properties: INodeProperties[] = [

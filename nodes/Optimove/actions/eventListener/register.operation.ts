@@ -2,7 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 import { NodeOperationError } from 'n8n-workflow';
 import { describeSlot, EVENT_TYPE_BY_ID, findSlot, registeredListeners, registerListener } from '../../../shared/listeners';
 import { readText } from '../parameters';
-import { perItem } from '../runner';
+import { perItem } from '../pairedOutput';
 import { channelField, eventTypeField, readSlot } from './fields';
 import type { Operation } from '../types';
 

@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 import { describeSlot, findSlot, pointsUnder, registeredListeners, unregisterListener, urlBase } from '../../../shared/listeners';
-import { perItem } from '../runner';
+import { perItem } from '../pairedOutput';
 import { channelField, eventTypeField, readSlot } from './fields';
 import type { Operation } from '../types';
 

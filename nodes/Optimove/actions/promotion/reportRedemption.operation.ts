@@ -1,8 +1,8 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { parseOptionalInstant } from '../../../shared/time';
-import { batchLimitOf, runtime } from '../../../shared/transport';
+import { batchLimitOf, clock } from '../../../shared/transport';
 import { fieldError, readText } from '../parameters';
-import { writeInBatches } from '../runner';
+import { writeInBatches } from '../pairedOutput';
 import type { Operation } from '../types';
 
 const properties: INodeProperties[] = [
@@ -38,7 +38,7 @@ async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Pr
 			const customerId = readText(this, i, 'customerId', 'Customer ID');
 			const { at, error } = parseOptionalInstant(this.getNodeParameter('timestamp', i, ''));
 			if (error) throw fieldError(this, i, 'Redeemed At', error);
-			return { promotionId, customerId, timestamp: new Date(at ?? runtime.now()).toISOString() };
+			return { promotionId, customerId, timestamp: new Date(at ?? clock.now()).toISOString() };
 		},
 		request: (redemptions) => ({ route: 'reportRedemption', body: redemptions }),
 		output: (r) => ({ ...r, reported: true }),

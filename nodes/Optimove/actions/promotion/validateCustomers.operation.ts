@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { optimoveRequest } from '../../../shared/transport';
 import { readObject, readText } from '../parameters';
-import { inBatches, prepareItems } from '../runner';
+import { inBatches, prepareItems } from '../pairedOutput';
 import type { Operation } from '../types';
 
 /** Contexts per validateCustomers call by default (the API's own maximum is not public). */

@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 import { NodeOperationError } from 'n8n-workflow';
 import { optimoveRequest } from '../../../shared/transport';
 import { readText } from '../parameters';
-import { perItem } from '../runner';
+import { perItem } from '../pairedOutput';
 import type { Operation } from '../types';
 
 /** A triggered conditional-execution webhook: Optimove posts every notification to each of them. */

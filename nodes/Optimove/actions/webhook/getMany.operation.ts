@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { triggeredWebhooks } from '../../../shared/listeners';
 import { limitField, readLimit, returnAllField } from '../common/fields';
-import { perItem } from '../runner';
+import { perItem } from '../pairedOutput';
 import type { Operation } from '../types';
 
 export const getMany: Operation = {
