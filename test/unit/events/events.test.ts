@@ -6,18 +6,12 @@ import { OOTB_EVENTS } from '../../../nodes/shared/events/catalogue';
 import { envelopeTime, parseInstant } from '../../../nodes/shared/time';
 import { buildCustomEvent, buildOotbEvent } from '../../../nodes/shared/events/validate';
 import type { EventInput } from '../../../nodes/shared/events/validate';
-import { resetLimiters } from '../../../nodes/shared/transport/limiter';
-import { useVirtualClock } from '../helpers/clock';
+import { useTestClock } from '../helpers/clock';
 import { EVENTS_CREDENTIALS, n8nContext, TEST_NODE } from '../helpers/n8nContext';
 
 const NOW = Date.UTC(2026, 10, 22, 9, 0, 0);
 
-let clock: ReturnType<typeof useVirtualClock>;
-beforeEach(() => {
-	resetLimiters();
-	clock = useVirtualClock(NOW);
-});
-afterEach(() => clock.restore());
+const clock = useTestClock(NOW);
 
 describe('event time', () => {
 	it.each([

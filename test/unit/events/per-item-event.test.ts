@@ -2,7 +2,7 @@ import type { IDataObject, IHttpRequestOptions, INodeExecutionData, INodePropert
 import { NodeHelpers } from 'n8n-workflow';
 import { Optimove } from '../../../nodes/Optimove/Optimove.node';
 import { RESOURCES } from '../../../nodes/Optimove/actions/router';
-import { useTestClock } from '../optimove/harness';
+import { useTestClock } from '../helpers/clock';
 import { EVENTS_CREDENTIALS, TEST_NODE } from '../helpers/n8nContext';
 
 // Send OOTB Event with Event Source "Per Item": one source feeding several event types.

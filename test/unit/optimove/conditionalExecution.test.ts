@@ -3,7 +3,8 @@ import { Settings } from 'luxon';
 import { parseDeadline } from '../../../nodes/Optimove/actions/conditionalExecution/deadline';
 import { fakeSecret } from '../helpers/n8nContext';
 import type { SentRequest } from './harness';
-import { failure, itemsOf, NOW, run, useTestClock } from './harness';
+import { failure, itemsOf, NOW, run } from './harness';
+import { useTestClock } from '../helpers/clock';
 
 const clock = useTestClock();
 

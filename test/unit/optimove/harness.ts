@@ -1,7 +1,5 @@
 import type { IDataObject, IHttpRequestOptions, INodeExecutionData } from 'n8n-workflow';
 import { RESOURCES } from '../../../nodes/Optimove/actions/router';
-import { resetLimiters } from '../../../nodes/shared/transport/limiter';
-import { useVirtualClock } from '../helpers/clock';
 import { REST_CREDENTIALS, TEST_NODE } from '../helpers/n8nContext';
 
 export const BASE = REST_CREDENTIALS.optimoveApi.baseUrl;
@@ -98,17 +96,6 @@ export async function failure(promise: Promise<unknown>): Promise<Error & { desc
 		return error as Error;
 	}
 	throw new Error('expected the operation to fail');
-}
-
-/** Fresh limiters and a virtual clock (limiter waits and back-off are instant) for every test. */
-export function useTestClock() {
-	const handle: { clock?: ReturnType<typeof useVirtualClock> } = {};
-	beforeEach(() => {
-		resetLimiters();
-		handle.clock = useVirtualClock();
-	});
-	afterEach(() => handle.clock?.restore());
-	return handle;
 }
 
 /** Virtual clock start used by every test: 2026-11-22 09:00:00 UTC. */

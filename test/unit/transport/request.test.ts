@@ -1,8 +1,8 @@
 import nock from 'nock';
 import type { NodeApiError } from 'n8n-workflow';
 import { optimoveRequest } from '../../../nodes/shared/transport';
-import { resetLimiters, StartCountedLimiter } from '../../../nodes/shared/transport/limiter';
-import { useVirtualClock } from '../helpers/clock';
+import { StartCountedLimiter } from '../../../nodes/shared/transport/limiter';
+import { useTestClock } from '../helpers/clock';
 import { EVENTS_CREDENTIALS, fakeSecret, n8nContext, REST_CREDENTIALS } from '../helpers/n8nContext';
 
 const BASE = 'https://api4.optimove.test';
@@ -12,7 +12,6 @@ const RATE_LIMIT_BODY = {
 	message: 'You have exceeded the rate limit for this API group. Please retry later.',
 };
 
-let clock: ReturnType<typeof useVirtualClock>;
 beforeAll(() => nock.disableNetConnect());
 
 /**
@@ -43,14 +42,8 @@ async function flakyServer(plan: Array<'reset' | number>) {
 	};
 }
 afterAll(() => nock.enableNetConnect());
-beforeEach(() => {
-	resetLimiters();
-	clock = useVirtualClock();
-});
-afterEach(() => {
-	clock.restore();
-	nock.cleanAll();
-});
+const clock = useTestClock();
+afterEach(() => nock.cleanAll());
 
 function ctxWith(overrides: Record<string, unknown> = {}) {
 	return n8nContext({ credentials: { optimoveApi: { ...REST_CREDENTIALS.optimoveApi, ...overrides } } });
