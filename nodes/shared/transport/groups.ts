@@ -28,6 +28,22 @@ export interface ApiGroupSpec {
 	timeoutMs: number;
 	/** A redirected POST would arrive as a GET without its body. */
 	followRedirects: boolean;
+	/** What an error tells the user to check. */
+	help: GroupHelp;
+}
+
+/** What a user checks when a request of a group fails: the credential and the fields that group uses. */
+export interface GroupHelp {
+	/** The credential's display name. */
+	credential: string;
+	/** The field that authenticates the request. */
+	secretField: string;
+	/** The field that names the host. */
+	urlField: string;
+	/** What a 401 most often means for this group. */
+	unauthorized: string;
+	/** What to do about a 429 that outlasted the retries. */
+	rateSetting: string;
 }
 
 /** Optimove's REST limit: 50 requests per 10 s per API key, counted at arrival (plus a margin for jitter). */
@@ -42,6 +58,13 @@ export const API_GROUPS: Record<ApiGroup, ApiGroupSpec> = {
 		retry: { maxAttempts: 6, baseDelayMs: 1000, maxDelayMs: 20_000, maxTotalMs: 120_000 },
 		timeoutMs: 60_000,
 		followRedirects: true,
+		help: {
+			credential: 'Optimove API',
+			secretField: 'API Key',
+			urlField: 'Base URL',
+			unauthorized: 'it may be mistyped, revoked, or for another tenant',
+			rateSetting: 'lower "REST Requests per 10 Seconds" on the Optimove API credential, or spread the work over time',
+		},
 	},
 	// Real-time calls race a 5-second approval deadline: a short timeout, few and short retries, and
 	// no client-side limit unless the credential sets one.
@@ -53,6 +76,13 @@ export const API_GROUPS: Record<ApiGroup, ApiGroupSpec> = {
 		retry: { maxAttempts: 4, baseDelayMs: 100, maxDelayMs: 1000, maxTotalMs: 4000 },
 		timeoutMs: 5000,
 		followRedirects: true,
+		help: {
+			credential: 'Optimove API',
+			secretField: 'API Key',
+			urlField: 'Base URL',
+			unauthorized: 'it may be mistyped, revoked, or for another tenant',
+			rateSetting: 'set "Real-Time Requests per Second" on the Optimove API credential, or spread the work over time',
+		},
 	},
 	promotions: {
 		credential: 'optimoveApi',
@@ -66,6 +96,13 @@ export const API_GROUPS: Record<ApiGroup, ApiGroupSpec> = {
 		retry: { maxAttempts: 5, baseDelayMs: 500, maxDelayMs: 10_000, maxTotalMs: 60_000 },
 		timeoutMs: 60_000,
 		followRedirects: true,
+		help: {
+			credential: 'Optimove API',
+			secretField: 'API Key',
+			urlField: 'Promotions Base URL',
+			unauthorized: 'it may be mistyped, revoked, for another tenant, or not enabled for Promotions',
+			rateSetting: 'spread the work over time',
+		},
 	},
 	// Registrations and user details updates: at most 50 requests per 10 s, counted from each answer so
 	// none reaches Optimove within the window of the arrival of the request 50 before it.
@@ -77,6 +114,14 @@ export const API_GROUPS: Record<ApiGroup, ApiGroupSpec> = {
 		retry: { maxAttempts: 6, baseDelayMs: 500, maxDelayMs: 20_000, maxTotalMs: 120_000 },
 		timeoutMs: 60_000,
 		followRedirects: false,
+		help: {
+			credential: 'Optimove Events API',
+			secretField: 'Events Token',
+			urlField: 'Events Endpoint URL',
+			unauthorized:
+				'every request is signed with it, so a mistyped or rotated token fails the signature check; also check that the Tenant ID belongs to the same tenant',
+			rateSetting: 'spread the events over time',
+		},
 	},
 };
 
