@@ -4,7 +4,7 @@ import { RESOURCES } from '../../../nodes/Optimove/actions/router';
 import { clock as transportClock } from '../../../nodes/shared/transport';
 import { resetLimiters } from '../../../nodes/shared/transport/limiter';
 import { fakeSecret, TEST_NODE } from '../helpers/n8nContext';
-import { prng, ServerWindow, useScheduledClock } from '../transport/scheduledClock';
+import { prng, ServerWindow, useScheduledClock } from '../helpers/scheduledClock';
 
 const T0 = Date.UTC(2026, 10, 22, 9, 0, 0);
 const CREDENTIALS = { endpointUrl: 'https://server-1234.optimove.test/reportServer', tenantId: 1234, eventsToken: fakeSecret('events-token') };

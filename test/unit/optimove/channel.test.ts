@@ -1,5 +1,5 @@
 import type { IDataObject } from 'n8n-workflow';
-import { failure, itemsOf, run } from './harness';
+import { failure, itemsOf, run } from '../helpers/harness';
 import { useTestClock } from '../helpers/clock';
 
 useTestClock();

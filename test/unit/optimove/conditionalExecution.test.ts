@@ -2,8 +2,8 @@ import type { IDataObject } from 'n8n-workflow';
 import { Settings } from 'luxon';
 import { parseDeadline } from '../../../nodes/Optimove/actions/conditionalExecution/deadline';
 import { fakeSecret } from '../helpers/n8nContext';
-import type { SentRequest } from './harness';
-import { failure, itemsOf, NOW, run } from './harness';
+import type { SentRequest } from '../helpers/harness';
+import { failure, itemsOf, NOW, run } from '../helpers/harness';
 import { useTestClock } from '../helpers/clock';
 
 const clock = useTestClock();

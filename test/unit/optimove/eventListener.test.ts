@@ -1,6 +1,6 @@
 import { useTestClock } from '../helpers/clock';
-import { FakeOptimove } from '../trigger/fakeOptimove';
-import { N8N, runOperation as run } from './runOnFake';
+import { FakeOptimove } from '../helpers/fakeOptimove';
+import { N8N, runOperation as run } from '../helpers/runOnFake';
 
 useTestClock();
 

@@ -1,7 +1,7 @@
 import { clock as transportClock } from '../../../nodes/shared/transport';
 import { AdaptiveRate } from '../../../nodes/shared/transport/adaptive';
 import { AnswerCountedLimiter, holdUntilAnswered, HELD_POLL_MS, StartCountedLimiter, waitForTurn } from '../../../nodes/shared/transport/limiter';
-import { prng, ServerWindow, useScheduledClock } from './scheduledClock';
+import { prng, ServerWindow, useScheduledClock } from '../helpers/scheduledClock';
 
 const T0 = Date.UTC(2026, 10, 22, 9, 0, 0);
 const W = 10_250;

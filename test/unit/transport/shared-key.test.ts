@@ -1,7 +1,7 @@
 import type { IHttpRequestOptions } from 'n8n-workflow';
 import * as transport from '../../../nodes/shared/transport';
 import { fakeSecret, TEST_NODE } from '../helpers/n8nContext';
-import { prng, ServerWindow, useScheduledClock } from './scheduledClock';
+import { prng, ServerWindow, useScheduledClock } from '../helpers/scheduledClock';
 
 /**
  * Several n8n processes (queue-mode workers) sending REST calls with one API key: each process has

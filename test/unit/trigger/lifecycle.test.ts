@@ -4,8 +4,8 @@ import { OptimoveTrigger } from '../../../nodes/OptimoveTrigger/OptimoveTrigger.
 import { tokenOf } from '../../../nodes/OptimoveTrigger/urlToken';
 import { useTestClock } from '../helpers/clock';
 import { fakeSecret } from '../helpers/n8nContext';
-import { FakeOptimove, hookContext } from './fakeOptimove';
-import type { HookOptions } from './fakeOptimove';
+import { FakeOptimove, hookContext } from '../helpers/fakeOptimove';
+import type { HookOptions } from '../helpers/fakeOptimove';
 
 const methods = new OptimoveTrigger().webhookMethods.default;
 const URL = 'https://n8n.example.test/webhook/abc/webhook';

@@ -3,8 +3,8 @@ import type { IDataObject } from 'n8n-workflow';
 import { OptimoveTrigger } from '../../../nodes/OptimoveTrigger/OptimoveTrigger.node';
 import { tokenOf } from '../../../nodes/OptimoveTrigger/urlToken';
 import { useTestClock } from '../helpers/clock';
-import { FakeOptimove, hookContext } from './fakeOptimove';
-import type { HookOptions } from './fakeOptimove';
+import { FakeOptimove, hookContext } from '../helpers/fakeOptimove';
+import type { HookOptions } from '../helpers/fakeOptimove';
 
 // Issue 13: the URL token never sits in the workflow's static data (n8n returns static data to
 // anyone who may read the workflow); only its SHA-256 does.

@@ -1,6 +1,6 @@
 import type { IDataObject, IHttpRequestOptions, INodeExecutionData } from 'n8n-workflow';
 import { RESOURCES } from '../../../nodes/Optimove/actions/router';
-import { REST_CREDENTIALS, TEST_NODE } from '../helpers/n8nContext';
+import { REST_CREDENTIALS, TEST_NODE } from './n8nContext';
 
 export const BASE = REST_CREDENTIALS.optimoveApi.baseUrl;
 export const PROMOTIONS = REST_CREDENTIALS.optimoveApi.promotionsBaseUrl;

@@ -1,7 +1,7 @@
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 import { RESOURCES } from '../../../nodes/Optimove/actions/router';
-import { REST_CREDENTIALS, TEST_NODE } from '../helpers/n8nContext';
-import type { FakeOptimove } from '../trigger/fakeOptimove';
+import { REST_CREDENTIALS, TEST_NODE } from './n8nContext';
+import type { FakeOptimove } from './fakeOptimove';
 
 export const N8N = 'https://n8n.example.test';
 
