@@ -5,6 +5,11 @@ export function signBody(secret: string, body: string | Buffer): string {
 	return createHmac('sha256', secret).update(body).digest('hex');
 }
 
+/** The headers that sign an events request: version 1, the hex HMAC-SHA256 of the exact body. */
+export function signatureHeaders(secret: string, body: string): Record<string, string> {
+	return { 'X-Optimove-Signature-Version': '1', 'X-Optimove-Signature-Content': signBody(secret, body) };
+}
+
 const HEX_SHA256 = /^[0-9a-f]{64}$/;
 
 /** Accepts `abc…`, `sha256=abc…` and any hex case; returns the lower-case digest or undefined. */

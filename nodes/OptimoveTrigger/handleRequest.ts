@@ -6,7 +6,7 @@ import { normalizeTriggeredNotification, parseNotificationBody } from '../shared
 import type { SignatureStatus } from '../shared/triggeredNotification';
 import type { TriggerState } from './triggerState';
 import { signingSecret } from './signingSecret';
-import { normalizeListenerEvent } from './normalize';
+import { normalizeListenerEvent } from './listenerEvent';
 import { matchesTokenHash } from './urlToken';
 
 const NO_SECRET_NOTE =
