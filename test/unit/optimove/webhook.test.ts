@@ -1,6 +1,6 @@
 import { useTestClock } from '../helpers/clock';
 import { FakeOptimove } from '../helpers/fakeOptimove';
-import { N8N, runOperation as run } from '../helpers/runOnFake';
+import { N8N, runOperation as run } from '../helpers/harness';
 
 useTestClock();
 
