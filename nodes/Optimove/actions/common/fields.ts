@@ -44,3 +44,8 @@ export function readLimit(ctx: IExecuteFunctions, itemIndex: number): number | u
 	const returnAll = ctx.getNodeParameter('returnAll', itemIndex, false) as boolean;
 	return returnAll ? undefined : (ctx.getNodeParameter('limit', itemIndex, 50) as number);
 }
+
+/** An operation's Options collection. */
+export function optionsField(options: INodeProperties[]): INodeProperties {
+	return { displayName: 'Options', name: 'options', type: 'collection', placeholder: 'Add Option', default: {}, options };
+}

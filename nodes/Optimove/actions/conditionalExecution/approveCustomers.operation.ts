@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties, IPairedItemData } from 'n8n-workflow';
 import { optimoveTimestamp } from '../../../shared/time';
 import { batchLimitOf, optimoveRequest, clock } from '../../../shared/transport';
+import { optionsField } from '../common/fields';
 import { itemParameter, readBoolean, readInteger, readText } from '../parameters';
 import { sendAsBatchesFill } from '../pairedOutput';
 import { approveCustomerLists } from './approveCustomerLists';
@@ -71,26 +72,19 @@ const properties: INodeProperties[] = [
 		description:
 			'When Optimove needs the approvals (the notification\'s ClearanceRequiredBy: "YYYY-MM-DD HH:MM:SS" UTC, ISO 8601 or epoch). Approvals that would arrive later are not sent and fail; unreported customers count as rejected. Empty: no check. Read from the trigger with .first() as shown, it is evaluated once per run; one reading the item (e.g. with .item) is evaluated for every customer.',
 	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		options: [
-			{
-				displayName: 'Output',
-				name: 'output',
-				type: 'options',
-				default: 'customers',
-				options: [
-					{ name: 'One Item per Customer', value: 'customers' },
-					{ name: 'Summary per Campaign', value: 'summary', description: 'One item per campaign: approved, rejected, calls' },
-				],
-			},
-			...deadlineOptions('clearance'),
-		],
-	},
+	optionsField([
+		{
+			displayName: 'Output',
+			name: 'output',
+			type: 'options',
+			default: 'customers',
+			options: [
+				{ name: 'One Item per Customer', value: 'customers' },
+				{ name: 'Summary per Campaign', value: 'summary', description: 'One item per campaign: approved, rejected, calls' },
+			],
+		},
+		...deadlineOptions('clearance'),
+	]),
 ];
 
 interface Approval extends Guard {

@@ -1,5 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { optimoveRequest, clock } from '../../../shared/transport';
+import { optionsField } from '../common/fields';
 import { itemParameter, readBoolean, readObject, readText } from '../parameters';
 import { perItem } from '../pairedOutput';
 import { deadlineOptions, enforceDeadline, readGuard } from './deadline';
@@ -30,23 +31,16 @@ const properties: INodeProperties[] = [
 		description:
 			"The notification's conditional_execution_approval_deadline (epoch ms or ISO 8601). An approval that would arrive later is not sent and the item fails. Empty: no check.",
 	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		options: [
-			{
-				displayName: 'Additional Data (JSON)',
-				name: 'additionalData',
-				type: 'json',
-				default: '{}',
-				description: 'Sent to Optimove as additional_data',
-			},
-			...deadlineOptions('triggered'),
-		],
-	},
+	optionsField([
+		{
+			displayName: 'Additional Data (JSON)',
+			name: 'additionalData',
+			type: 'json',
+			default: '{}',
+			description: 'Sent to Optimove as additional_data',
+		},
+		...deadlineOptions('triggered'),
+	]),
 ];
 
 async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {

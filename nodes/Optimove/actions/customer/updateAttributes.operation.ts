@@ -1,5 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { batchLimitOf } from '../../../shared/transport';
+import { optionsField } from '../common/fields';
 import { fieldError, readText } from '../parameters';
 import { writeInBatches } from '../pairedOutput';
 import type { Operation } from '../types';
@@ -65,22 +66,15 @@ const properties: INodeProperties[] = [
 		description: 'Comma-separated fields of the item that are not attributes (the customer ID field, for one)',
 		displayOptions: { show: { attributesFrom: ['item'] } },
 	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		options: [
-			{
-				displayName: 'Callback URL',
-				name: 'callbackUrl',
-				type: 'string',
-				default: '',
-				description: 'Optimove posts the outcome of each call here later (isSuccess, errors per customer and field)',
-			},
-		],
-	},
+	optionsField([
+		{
+			displayName: 'Callback URL',
+			name: 'callbackUrl',
+			type: 'string',
+			default: '',
+			description: 'Optimove posts the outcome of each call here later (isSuccess, errors per customer and field)',
+		},
+	]),
 ];
 
 interface CustomerUpdate {

@@ -1,5 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { optimoveRequest } from '../../../shared/transport';
+import { optionsField } from '../common/fields';
 import { readObject, readText } from '../parameters';
 import { inBatches, prepareItems } from '../pairedOutput';
 import type { Operation } from '../types';
@@ -24,37 +25,30 @@ const properties: INodeProperties[] = [
 		default: '={{ $json.CustomerID }}',
 		description: "Sent as the context's customerId; numbers are sent as text",
 	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		options: [
-			{
-				displayName: 'Additional Context (JSON)',
-				name: 'context',
-				type: 'json',
-				default: '{}',
-				description: "More fields of this item's validation context, merged with the customer ID",
-			},
-			{
-				displayName: 'Batch Size',
-				name: 'batchSize',
-				type: 'number',
-				typeOptions: { minValue: 1, maxValue: 1000 },
-				default: DEFAULT_CONTEXTS_PER_CALL,
-				description: 'Contexts per call',
-			},
-			{
-				displayName: 'Campaign Data (JSON)',
-				name: 'campaignData',
-				type: 'json',
-				default: '{}',
-				description: 'Sent as campaignData; items with different campaign data go in different calls',
-			},
-		],
-	},
+	optionsField([
+		{
+			displayName: 'Additional Context (JSON)',
+			name: 'context',
+			type: 'json',
+			default: '{}',
+			description: "More fields of this item's validation context, merged with the customer ID",
+		},
+		{
+			displayName: 'Batch Size',
+			name: 'batchSize',
+			type: 'number',
+			typeOptions: { minValue: 1, maxValue: 1000 },
+			default: DEFAULT_CONTEXTS_PER_CALL,
+			description: 'Contexts per call',
+		},
+		{
+			displayName: 'Campaign Data (JSON)',
+			name: 'campaignData',
+			type: 'json',
+			default: '{}',
+			description: 'Sent as campaignData; items with different campaign data go in different calls',
+		},
+	]),
 ];
 
 interface Validation {
