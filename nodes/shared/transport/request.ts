@@ -141,6 +141,29 @@ function noteAnswer(limiter: Limiter | undefined, status: number | undefined, no
 	if (retryAfter !== undefined) limiter.blockUntil(now + retryAfter);
 }
 
+/** What one attempt got: Optimove's answer, or the network error code when there was none. */
+interface Answer {
+	status?: number;
+	body?: unknown;
+	headers: Record<string, unknown>;
+	networkCode?: string;
+}
+
+async function sendOnce(ctx: OptimoveContext, endpoint: Endpoint, options: IHttpRequestOptions): Promise<Answer> {
+	try {
+		const response = (await ctx.helpers.httpRequestWithAuthentication.call(
+			ctx,
+			endpoint.credential.type,
+			{ ...options, headers: { ...options.headers } },
+			// A copy per request: n8n's pre-authentication may write into it.
+			{ credentialsDecrypted: { ...endpoint.credential, data: { ...endpoint.credential.data } } },
+		)) as { statusCode: number; body: unknown; headers?: Record<string, unknown> };
+		return { status: response.statusCode, body: response.body, headers: response.headers ?? {} };
+	} catch (error) {
+		return { headers: {}, networkCode: networkErrorCode(error) ?? 'EUNKNOWN' };
+	}
+}
+
 /**
  * The one way the package talks to Optimove: a client-side limiter per API key and API group,
  * retries with exponential back-off and jitter on 429, 5xx and network errors (honouring
@@ -171,63 +194,40 @@ export async function optimoveRequest<T = unknown>(
 
 	const started = clock.now();
 	const giveUpAt = Math.min(started + policy.maxTotalMs, request.deadline ?? Infinity);
+	const failure = (answer: Answer, attempts: number) =>
+		optimoveApiError(this.getNode(), {
+			routeName: request.route,
+			group: route.group,
+			status: answer.status,
+			body: answer.body,
+			networkCode: answer.networkCode,
+			attempts,
+			host: hostOf(url),
+			itemIndex: request.itemIndex,
+			secrets: endpoint.secrets,
+		});
 	for (let attempt = 1; ; attempt++) {
 		const release = await waitForTurn(endpoint.limiter);
 		const sentAt = clock.now();
-		let status: number | undefined;
-		let body: unknown;
-		let headers: Record<string, unknown> = {};
-		let networkCode: string | undefined;
+		let answer: Answer;
 		try {
-			const response = (await this.helpers.httpRequestWithAuthentication.call(
-				this,
-				endpoint.credential.type,
-				{ ...options, headers: { ...options.headers } },
-				// A copy per request: n8n's pre-authentication may write into it.
-				{ credentialsDecrypted: { ...endpoint.credential, data: { ...endpoint.credential.data } } },
-			)) as { statusCode: number; body: unknown; headers?: Record<string, unknown> };
-			status = response.statusCode;
-			body = response.body;
-			headers = response.headers ?? {};
-			if (status < 400) {
+			answer = await sendOnce(this, endpoint, options);
+			if (answer.status !== undefined && answer.status < 400) {
 				endpoint.limiter?.answered(clock.now());
-				return { status, body: body as T, attempts: attempt };
-			}
-		} catch (error) {
-			networkCode = networkErrorCode(error) ?? 'EUNKNOWN';
-			if (!RETRYABLE_NETWORK_CODES.has(networkCode)) {
-				throw optimoveApiError(this.getNode(), {
-					routeName: request.route,
-					group: route.group,
-					networkCode,
-					attempts: attempt,
-					host: hostOf(url),
-					itemIndex: request.itemIndex,
-					secrets: endpoint.secrets,
-				});
+				return { status: answer.status, body: answer.body as T, attempts: attempt };
 			}
 		} finally {
 			release();
 		}
+		const { status, networkCode } = answer;
+		if (networkCode !== undefined && !RETRYABLE_NETWORK_CODES.has(networkCode)) throw failure(answer, attempt);
 
 		const retryable = networkCode !== undefined || isRetryableStatus(status as number);
 		const now = clock.now();
-		const retryAfter = status === 429 ? parseRetryAfter(headers['retry-after'], now) : undefined;
+		const retryAfter = status === 429 ? parseRetryAfter(answer.headers['retry-after'], now) : undefined;
 		const delay = retryAfter ?? backoffDelay(policy, attempt - 1, clock.random());
 		noteAnswer(endpoint.limiter, status, now, sentAt, retryAfter);
-		if (!retryable || attempt >= policy.maxAttempts || now + delay > giveUpAt) {
-			throw optimoveApiError(this.getNode(), {
-				routeName: request.route,
-				group: route.group,
-				status,
-				body,
-				networkCode,
-				attempts: attempt,
-				host: hostOf(url),
-				itemIndex: request.itemIndex,
-				secrets: endpoint.secrets,
-			});
-		}
+		if (!retryable || attempt >= policy.maxAttempts || now + delay > giveUpAt) throw failure(answer, attempt);
 		this.logger?.debug(`Optimove ${request.route}: attempt ${attempt} failed (${status ?? networkCode}), retrying in ${delay} ms`);
 		await clock.sleep(delay);
 	}
