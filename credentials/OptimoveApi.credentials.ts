@@ -77,7 +77,7 @@ export class OptimoveApi implements ICredentialType {
 
 	// A function, not a generic `={{$credentials.apiKey}}` header: n8n 2.x resolves a credential
 	// expression in a fresh expression isolate per request, which dominated the triggered
-	// approval's cost (with lazy isolate acquire: capacity 15/s before, 40/s after, bench/results).
+	// approval's cost (docs/benchmarks.md, "Triggered conditional execution").
 	async authenticate(
 		credentials: ICredentialDataDecryptedObject,
 		requestOptions: IHttpRequestOptions,

@@ -6,7 +6,7 @@ import type {
 	Icon,
 	INodeProperties,
 } from 'n8n-workflow';
-import { signBody } from '../nodes/shared/signature';
+import { signatureHeaders } from '../nodes/shared/signature';
 
 /**
  * Optimove's server-side events channel: a per-tenant endpoint, a tenant ID and an events token.
@@ -61,8 +61,7 @@ export class OptimoveEventsApi implements ICredentialType {
 			headers: {
 				...requestOptions.headers,
 				'Content-Type': 'application/json',
-				'X-Optimove-Signature-Version': '1',
-				'X-Optimove-Signature-Content': signBody(String(credentials.eventsToken), body),
+				...signatureHeaders(String(credentials.eventsToken), body),
 			},
 		};
 	}

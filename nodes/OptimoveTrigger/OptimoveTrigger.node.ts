@@ -9,7 +9,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 import { getExecutionChannels } from '../shared/channels';
 import { LISTENER_EVENT_TYPES } from '../shared/listeners';
 import { maxNotificationAgeOption } from '../shared/triggeredNotification';
-import { handleRequest } from './incoming';
+import { handleRequest } from './handleRequest';
 import { createListeners, deleteListeners, listenersExist } from './listenerLifecycle';
 import { createWebhook, deleteWebhooks, webhookExists } from './webhookLifecycle';
 

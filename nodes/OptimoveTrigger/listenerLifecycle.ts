@@ -1,4 +1,4 @@
-import type { IDataObject, IHookFunctions } from 'n8n-workflow';
+import type { IHookFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 import {
 	describeSlot,
@@ -11,52 +11,10 @@ import {
 	urlBase,
 } from '../shared/listeners';
 import type { Registration, Slot } from '../shared/listeners';
-import { runtime } from '../shared/transport';
+import { clock } from '../shared/transport';
 import { isOwnTokenUrl, migrateLegacyToken, redactToken, tokenForRegistration, tokenUrl } from './urlToken';
-import type { TokenRecord } from './urlToken';
-
-/**
- * Static data of one trigger node. Production and test ("listen for test event") registrations
- * are kept apart: they use different URLs and tokens.
- */
-export interface Scope extends TokenRecord {
-	slots?: Slot[];
-	/**
-	 * Registrations of other URLs that "Replace Existing Listeners" took slots from (one per slot, the
-	 * latest): given back on delete — always after a test, on unpublish unless "On Unpublish" says
-	 * "Leave Slot Empty".
-	 */
-	displaced?: Registration[];
-	webhookId?: string;
-	/** When delete last removed every registration of this scope (epoch ms); see RELEASE_FRESH_MS. */
-	releasedAt?: number;
-}
-
-/**
- * How long after a delete the next checkExists trusts it without asking Optimove. n8n re-publishes
- * a published workflow as delete + create: the registrations are known to be gone, so the create
- * that follows needs no extra round trip while Optimove has no URL for this workflow. Far shorter
- * than any n8n restart, so a delete interrupted by a crash is never trusted after it.
- */
-export const RELEASE_FRESH_MS = 5_000;
-
-export function justReleased(scope: Scope): boolean {
-	if (typeof scope.releasedAt !== 'number') return false;
-	// A mark from the future (another main's clock ahead of this one) is not trusted either.
-	const age = runtime.now() - scope.releasedAt;
-	return age >= 0 && age < RELEASE_FRESH_MS;
-}
-
-export function scopeName(ctx: IHookFunctions): 'test' | 'production' {
-	return ctx.getMode() === 'manual' ? 'test' : 'production';
-}
-
-export function scopeOf(ctx: IHookFunctions): Scope {
-	const data = ctx.getWorkflowStaticData('node') as IDataObject;
-	const name = scopeName(ctx);
-	if (!data[name] || typeof data[name] !== 'object') data[name] = {};
-	return data[name] as Scope;
-}
+import { justReleased, stateName, triggerStateOf } from './triggerState';
+import type { TriggerState } from './triggerState';
 
 /** The slots the node's parameters select; type 5 never takes a channel. */
 export function selectedSlots(ctx: IHookFunctions): Slot[] {
@@ -85,7 +43,7 @@ function uniqueSlots(slots: Slot[]): Slot[] {
 }
 
 export async function listenersExist(ctx: IHookFunctions): Promise<boolean> {
-	const scope = scopeOf(ctx);
+	const scope = triggerStateOf(ctx);
 	migrateLegacyToken(scope);
 	if (!scope.tokenHash || justReleased(scope)) return false;
 	const webhookUrl = ctx.getNodeWebhookUrl('default') as string;
@@ -120,7 +78,7 @@ function conflictError(ctx: IHookFunctions, conflicts: Registration[], ownProduc
  * held by a foreign URL unless replacing is allowed; on a failure, undoes what it changed.
  */
 export async function createListeners(ctx: IHookFunctions): Promise<boolean> {
-	const scope = scopeOf(ctx);
+	const scope = triggerStateOf(ctx);
 	const legacy = migrateLegacyToken(scope);
 	const webhookUrl = ctx.getNodeWebhookUrl('default') as string;
 	const ownBase = urlBase(webhookUrl);
@@ -142,7 +100,7 @@ export async function createListeners(ctx: IHookFunctions): Promise<boolean> {
 		todo.push({ slot, previous: current });
 	}
 	if (conflicts.length > 0) {
-		const productionBase = scopeName(ctx) === 'test' ? urlBase(webhookUrl.replace('/webhook-test/', '/webhook/')) : undefined;
+		const productionBase = stateName(ctx) === 'test' ? urlBase(webhookUrl.replace('/webhook-test/', '/webhook/')) : undefined;
 		throw conflictError(ctx, conflicts, productionBase);
 	}
 
@@ -172,9 +130,9 @@ export async function createListeners(ctx: IHookFunctions): Promise<boolean> {
  * Remembers, per slot, the other URL this registration replaced. In production our own test URL is
  * not worth giving back (its test window is over by then); after a test, the production URL is.
  */
-function recordDisplaced(ctx: IHookFunctions, scope: Scope, webhookUrl: string, done: Array<{ previous?: Registration }>): void {
+function recordDisplaced(ctx: IHookFunctions, scope: TriggerState, webhookUrl: string, done: Array<{ previous?: Registration }>): void {
 	const own = new Set([urlBase(webhookUrl)]);
-	if (scopeName(ctx) === 'production') own.add(urlBase(webhookUrl.replace('/webhook/', '/webhook-test/')));
+	if (stateName(ctx) === 'production') own.add(urlBase(webhookUrl.replace('/webhook/', '/webhook-test/')));
 	const replaced = done.flatMap((d) => (d.previous && !own.has(urlBase(d.previous.url)) ? [d.previous] : []));
 	if (replaced.length === 0) return;
 	const bySlot = new Map((scope.displaced ?? []).map((d) => [slotKey(d), d]));
@@ -184,7 +142,7 @@ function recordDisplaced(ctx: IHookFunctions, scope: Scope, webhookUrl: string, 
 
 /** Whether delete gives a taken-over slot back: always after a test; on unpublish as "On Unpublish" says. */
 function restoresOnDelete(ctx: IHookFunctions): boolean {
-	if (scopeName(ctx) === 'test') return true;
+	if (stateName(ctx) === 'test') return true;
 	return ctx.getNodeParameter('onUnpublish', 'restore') !== 'leaveEmpty';
 }
 
@@ -210,7 +168,7 @@ async function rollBack(ctx: IHookFunctions, done: Array<{ slot: Slot; previous?
  * workflow's URL: a slot someone else took meanwhile is theirs now.
  */
 export async function deleteListeners(ctx: IHookFunctions): Promise<boolean> {
-	const scope = scopeOf(ctx);
+	const scope = triggerStateOf(ctx);
 	migrateLegacyToken(scope);
 	const ownBase = urlBase(ctx.getNodeWebhookUrl('default') as string);
 	let selected: Slot[] = [];
@@ -253,6 +211,6 @@ export async function deleteListeners(ctx: IHookFunctions): Promise<boolean> {
 	if (failed) throw failed.reason;
 	scope.slots = [];
 	delete scope.displaced;
-	scope.releasedAt = runtime.now();
+	scope.releasedAt = clock.now();
 	return true;
 }

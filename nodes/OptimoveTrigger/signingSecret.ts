@@ -1,5 +1,5 @@
 import type { IWebhookFunctions } from 'n8n-workflow';
-import { runtime } from '../shared/transport';
+import { clock } from '../shared/transport';
 
 /**
  * The credential's webhook signing secret, read at most once per CACHE_MS per credential.
@@ -36,17 +36,17 @@ export interface SecretLookup {
 
 export async function signingSecret(ctx: IWebhookFunctions): Promise<SecretLookup> {
 	const key = cacheKey(ctx);
-	const now = runtime.now();
+	const now = clock.now();
 	const fresh = async () => {
 		const secret = await read(ctx);
-		if (key) cache.set(key, { secret, readAt: runtime.now() });
+		if (key) cache.set(key, { secret, readAt: clock.now() });
 		return secret;
 	};
 	const cached = key ? cache.get(key) : undefined;
 	if (cached && now - cached.readAt < CACHE_MS) {
 		return {
 			secret: cached.secret,
-			reread: async () => (runtime.now() - cached.readAt >= REREAD_MS ? await fresh() : undefined),
+			reread: async () => (clock.now() - cached.readAt >= REREAD_MS ? await fresh() : undefined),
 		};
 	}
 	return { secret: await fresh(), reread: async () => undefined };

@@ -2,14 +2,14 @@ import type { IDataObject, IHookFunctions, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import { triggeredWebhooks, urlBase } from '../shared/listeners';
 import type { TriggeredWebhook } from '../shared/listeners';
-import { optimoveRequest, runtime } from '../shared/transport';
-import { justReleased, scopeOf } from './listenerLifecycle';
+import { optimoveRequest, clock } from '../shared/transport';
+import { justReleased, triggerStateOf } from './triggerState';
 import { isOwnTokenUrl, migrateLegacyToken, tokenForRegistration, tokenUrl } from './urlToken';
 
-/** Triggered conditional execution: one v2 webhook per trigger node, its URL carrying the token. */
+// Triggered conditional execution: one v2 webhook per trigger node, its URL carrying the token.
 
 export async function webhookExists(ctx: IHookFunctions): Promise<boolean> {
-	const scope = scopeOf(ctx);
+	const scope = triggerStateOf(ctx);
 	migrateLegacyToken(scope);
 	if (!scope.webhookId || !scope.tokenHash) return false;
 	const webhookUrl = ctx.getNodeWebhookUrl('default') as string;
@@ -53,7 +53,7 @@ async function pushSettings(ctx: IHookFunctions): Promise<void> {
  * is created at once, since notifications sent until then reach no webhook of this workflow.
  */
 export async function createWebhook(ctx: IHookFunctions): Promise<boolean> {
-	const scope = scopeOf(ctx);
+	const scope = triggerStateOf(ctx);
 	const legacy = migrateLegacyToken(scope);
 	const webhookUrl = ctx.getNodeWebhookUrl('default') as string;
 	const base = urlBase(webhookUrl);
@@ -90,7 +90,7 @@ export async function createWebhook(ctx: IHookFunctions): Promise<boolean> {
 
 /** Deletes this node's webhook(s); one already gone counts as deleted. Others are untouched. */
 export async function deleteWebhooks(ctx: IHookFunctions): Promise<boolean> {
-	const scope = scopeOf(ctx);
+	const scope = triggerStateOf(ctx);
 	migrateLegacyToken(scope);
 	const base = urlBase(ctx.getNodeWebhookUrl('default') as string);
 	const existing = await triggeredWebhooks(ctx);
@@ -98,6 +98,6 @@ export async function deleteWebhooks(ctx: IHookFunctions): Promise<boolean> {
 	if (scope.webhookId && existing.some((w) => w.id === scope.webhookId)) ids.add(scope.webhookId);
 	for (const id of ids) await deleteWebhook(ctx, id);
 	delete scope.webhookId;
-	scope.releasedAt = runtime.now();
+	scope.releasedAt = clock.now();
 	return true;
 }

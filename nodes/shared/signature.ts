@@ -5,6 +5,11 @@ export function signBody(secret: string, body: string | Buffer): string {
 	return createHmac('sha256', secret).update(body).digest('hex');
 }
 
+/** The headers that sign an events request: version 1, the hex HMAC-SHA256 of the exact body. */
+export function signatureHeaders(secret: string, body: string): Record<string, string> {
+	return { 'X-Optimove-Signature-Version': '1', 'X-Optimove-Signature-Content': signBody(secret, body) };
+}
+
 const HEX_SHA256 = /^[0-9a-f]{64}$/;
 
 /** Accepts `abc…`, `sha256=abc…` and any hex case; returns the lower-case digest or undefined. */
@@ -30,7 +35,7 @@ export function verifySignature(rawBody: Buffer | string | undefined, header: un
 	return expected.length === actual.length && timingSafeEqual(expected, actual);
 }
 
-/** Where Optimove puts a notification's signature (contract §4), in the order they are looked up. */
+/** Where Optimove puts a notification's signature, in the order they are looked up. */
 export const SIGNATURE_HEADERS = ['optimove-signature-content', 'x-optimove-signature-content'];
 
 /** The signature header among request headers (lower-case names, as Node gives them). */

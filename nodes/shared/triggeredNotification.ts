@@ -1,18 +1,9 @@
-import { DateTime } from 'luxon';
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
+import { epochToIso } from './time';
 
-/**
- * A triggered conditional-execution notification (contract §4) as the package outputs it, whether
- * the Optimove Trigger received it or the Verify Triggered Notification operation checked one that
- * n8n's Webhook node received.
- */
-
-/** Epoch milliseconds (or seconds, below 10^12) to ISO-8601 UTC. */
-export function epochToIso(value: number): string | undefined {
-	const ms = value < 1e12 ? value * 1000 : value;
-	const parsed = DateTime.fromMillis(ms, { zone: 'utc' });
-	return parsed.isValid ? (parsed.toISO() ?? undefined) : undefined;
-}
+// A triggered conditional-execution notification as the package outputs it, whether
+// the Optimove Trigger received it or the Verify Triggered Notification operation checked one that
+// n8n's Webhook node received.
 
 /** The JSON object of a body: `parsed` when n8n already parsed these bytes, else the bytes themselves. */
 export function parseNotificationBody(raw: Buffer | undefined, parsed?: unknown): { payload?: IDataObject; error?: string } {

@@ -322,11 +322,11 @@ describe('campaign customers and approvals (fake clock)', () => {
 	});
 	test('1M-customer campaign pages stay cheap', async () => {
 		sb.createCampaign({ campaignId: 9000, customers: 1_000_000 });
-		const t = performance.now();
+		// The last page of a million, read without building the campaign's customers (speed: bench/campaign-1m.mjs).
 		const r = await call(sb, 'GET', '/Customers/GetProcessedCampaignCustomers?CampaignID=9000&CustomerAttributes=Alias;Country&$top=10000&$skip=990000');
 		assert.equal(r.json.length, 10000);
+		assert.equal(r.json[0].CustomerID, 'C9000-990001');
 		assert.equal(r.json.at(-1).CustomerID, 'C9000-1000000');
-		assert.ok(performance.now() - t < 1000);
 		const promos = Array.from({ length: 10000 }, (_, i) => ({ CustomerID: `C9000-${i * 100 + 1}`, Status: i % 2 === 0 }));
 		c.t = T0; // before its clearance
 		const a = await call(sb, 'POST', '/Integrations/UpdateCustomerPromotionStatus', { body: { TimeStamp: '2026-11-22 09:00:00', CampaignID: 9000, PromosUpdated: promos } });
@@ -480,19 +480,22 @@ describe('triggered conditional execution', () => {
 		assert.equal(t.latencyMs.count, 2);
 	});
 	test('open loop: fires on a fixed timer without waiting for answers', async () => {
+		const log = [];
 		const slow = await receiver(async () => {
+			log.push('arrived');
 			await new Promise((r) => setTimeout(r, 150));
+			log.push('answered');
 			return { status: 200 };
 		});
 		const s2 = await startSandbox();
 		await call(s2, 'POST', `${base}/webhooks/`, { body: { url: slow.url } });
-		const t = performance.now();
 		const out = await call(s2, 'POST', '/__sandbox/triggered', { key: null, body: { count: 10, ratePerSec: 100 } });
-		const elapsed = performance.now() - t;
 		assert.equal(out.json.results.length, 10);
-		assert.ok(elapsed < 10 * 150, `open loop took ${elapsed} ms`);
+		// Open loop: every notification arrived before the first answer came back.
+		assert.deepEqual(log.slice(0, 10), Array(10).fill('arrived'));
+		assert.equal(log.filter((event) => event === 'answered').length, 10);
 		const sent = out.json.results.map((r) => r.sentAt);
-		assert.ok(sent.at(-1) - sent[0] >= 80);
+		assert.deepEqual(sent, [...sent].sort((a, b) => a - b));
 		const job = await call(s2, 'POST', '/__sandbox/triggered', { key: null, body: { count: 2, async: true } });
 		assert.equal(job.status, 202);
 		let st;
@@ -532,11 +535,15 @@ describe('faults', () => {
 		assert.equal((await call(sb, 'GET', '/General/GetLastDataUpdate')).status, 200);
 		assert.equal((await postEvents(sb, [event()])).status, 500);
 		assert.equal(sb.events().accepted, 0, 'faulted events are not recorded');
-		sb.setFaults({ rate500: 0, match: null, latencyMs: 60 });
-		const t = performance.now();
-		await call(sb, 'GET', '/General/GetLastDataUpdate');
-		assert.ok(performance.now() - t >= 55);
-		sb.setFaults({ latencyMs: 0 });
+		// Latency delays the matched route only: a later, unmatched call answers first.
+		sb.setFaults({ rate500: 0, match: 'GetLastDataUpdate', latencyMs: 60 });
+		const order = [];
+		await Promise.all([
+			call(sb, 'GET', '/General/GetLastDataUpdate').then(() => order.push('delayed')),
+			call(sb, 'GET', '/Actions/GetExecutionChannels').then(() => order.push('not delayed')),
+		]);
+		assert.deepEqual(order, ['not delayed', 'delayed']);
+		sb.setFaults({ latencyMs: 0, match: null });
 		assert.throws(() => sb.setFaults({ rate429: 2 }));
 		assert.throws(() => sb.setFaults({ bogus: 1 }));
 		const inj = sb.report().faults.injected;

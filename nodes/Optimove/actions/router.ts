@@ -48,7 +48,7 @@ export function resourceProperties(): INodeProperties[] {
 		const module = RESOURCES[resource];
 		properties.push(module.operationProperty);
 		for (const [operation, op] of Object.entries(module.operations)) {
-			for (const property of op.description) {
+			for (const property of op.properties) {
 				const show = { ...(property.displayOptions?.show ?? {}), resource: [resource], operation: [operation] };
 				properties.push({ ...property, displayOptions: { ...property.displayOptions, show } });
 			}

@@ -1,8 +1,6 @@
-/**
- * Optimove's out-of-the-box (OOTB) server-side events, as data: one row per event drives both the
- * node's fields and the validation. Parameter names are Optimove's without the `ootb_` prefix that
- * every context key carries on the wire. Adding an event is adding a row.
- */
+// Optimove's out-of-the-box (OOTB) server-side events, as data: one row per event drives both the
+// node's fields and the validation. Parameter names are Optimove's without the `ootb_` prefix that
+// every context key carries on the wire. Adding an event is adding a row.
 
 export type ParamType = 'string' | 'number' | 'boolean' | 'yesNo' | 'timestamp' | 'date' | { oneOf: string[] };
 

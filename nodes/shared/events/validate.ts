@@ -1,6 +1,6 @@
 import { CONTEXT_PREFIX, OOTB_EVENT_BY_NAME, PARAMS_OF_EVENT, paramType } from './catalogue';
 import type { ParamType } from './catalogue';
-import { contextTime, envelopeTime, parseEventTime } from './time';
+import { contextTime, envelopeTime, parseInstant } from '../time';
 
 export const MAX_STRING_LENGTH = 255;
 const SNAKE_CASE = /^[a-z][a-z0-9]*(_[a-z0-9]+)*$/;
@@ -64,7 +64,7 @@ export function coerce(name: string, value: unknown, type: ParamType): unknown {
 			if (typeof value === 'boolean') return value ? 'Yes' : 'No';
 			return bad('"Yes" or "No"');
 		case 'timestamp': {
-			const time = parseEventTime(value);
+			const time = parseInstant(value);
 			if (typeof time === 'string') fail(`parameter ${name} ${time}`);
 			return contextTime(time);
 		}
@@ -91,7 +91,7 @@ function envelope(input: EventInput, tenant: number, now: number, context: Recor
 	if (customer && visitor) fail('give either a Customer ID or a Visitor ID, not both');
 	if (!customer && !visitor) fail('a Customer ID or a Visitor ID is required: Optimove rejects events with neither');
 	const empty = input.time === undefined || input.time === null || input.time === '';
-	const time = parseEventTime(empty ? now : input.time);
+	const time = parseInstant(empty ? now : input.time);
 	if (typeof time === 'string') fail(`Event Time ${time}`);
 	return {
 		tenant,

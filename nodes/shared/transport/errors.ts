@@ -1,6 +1,7 @@
 import { NodeApiError } from 'n8n-workflow';
 import type { INode, JsonObject } from 'n8n-workflow';
 import type { ApiGroup } from './routes';
+import { API_GROUPS } from './groups';
 
 export interface FailureDetails {
 	routeName: string;
@@ -37,54 +38,9 @@ export function redact(text: string, secrets: string[]): string {
 	return out;
 }
 
-/** What a user checks when a request of a group fails: the credential and the fields that group uses. */
-interface GroupCredential {
-	credential: string;
-	/** The field that authenticates the request. */
-	secretField: string;
-	/** The field that names the host. */
-	urlField: string;
-	/** What a 401 most often means for this group. */
-	unauthorized: string;
-	/** What to do about a 429 that outlasted the retries. */
-	rateSetting: string;
-}
-
-const GROUP_CREDENTIALS: Record<ApiGroup, GroupCredential> = {
-	rest: {
-		credential: 'Optimove API',
-		secretField: 'API Key',
-		urlField: 'Base URL',
-		unauthorized: 'it may be mistyped, revoked, or for another tenant',
-		rateSetting: 'lower "REST Requests per 10 Seconds" on the Optimove API credential, or spread the work over time',
-	},
-	realtime: {
-		credential: 'Optimove API',
-		secretField: 'API Key',
-		urlField: 'Base URL',
-		unauthorized: 'it may be mistyped, revoked, or for another tenant',
-		rateSetting: 'set "Real-Time Requests per Second" on the Optimove API credential, or spread the work over time',
-	},
-	promotions: {
-		credential: 'Optimove API',
-		secretField: 'API Key',
-		urlField: 'Promotions Base URL',
-		unauthorized: 'it may be mistyped, revoked, for another tenant, or not enabled for Promotions',
-		rateSetting: 'spread the work over time',
-	},
-	events: {
-		credential: 'Optimove Events API',
-		secretField: 'Events Token',
-		urlField: 'Events Endpoint URL',
-		unauthorized:
-			'every request is signed with it, so a mistyped or rotated token fails the signature check; also check that the Tenant ID belongs to the same tenant',
-		rateSetting: 'spread the events over time',
-	},
-};
-
 function hintFor(details: FailureDetails): { message: string; hint: string } {
 	const { status, networkCode, attempts, routeName, host } = details;
-	const group = GROUP_CREDENTIALS[details.group];
+	const group = API_GROUPS[details.group].help;
 	const field = (name: string) => `"${name}" on the ${group.credential} credential`;
 	if (networkCode) {
 		const hostHint =

@@ -2,6 +2,6 @@ export { credentialsFor, optimoveRequest } from './request';
 export type { OptimoveContext, OptimoveRequest, OptimoveResponse } from './request';
 export { chunk } from './chunker';
 export { pages, allPages } from './pager';
-export { ROUTES } from './routes';
+export { batchLimitOf, pageSizeOf, ROUTES } from './routes';
 export type { RouteName, ApiGroup } from './routes';
-export { runtime } from './clock';
+export { clock } from './clock';

@@ -1,6 +1,6 @@
 import { createHash } from 'crypto';
 import { AdaptiveRate } from './adaptive';
-import { runtime } from './clock';
+import { clock } from './clock';
 
 export interface RateLimit {
 	limit: number;
@@ -59,7 +59,7 @@ abstract class AdaptiveLimiter {
  * synchronously, so concurrent callers in one process never overbook the window, and in order:
  * when the limit rises again no later caller starts before an earlier one.
  */
-export class SlidingWindowLimiter extends AdaptiveLimiter {
+export class StartCountedLimiter extends AdaptiveLimiter {
 	private readonly starts: number[] = [];
 
 	/** Books the earliest allowed start at or after `now`; returns the wait in milliseconds. */
@@ -94,12 +94,12 @@ export const HELD_POLL_MS = 50;
  *
  * Why: the server counts a request when it arrives, which is somewhere between the moment the
  * client started it and the moment the answer came back. Counting from the start (as
- * SlidingWindowLimiter does) lets request k + limit arrive less than a window after request k
+ * StartCountedLimiter does) lets request k + limit arrive less than a window after request k
  * whenever request k itself reached the server late (a cold connection, a busy event loop, a
  * slow network). Counting from the answer makes the rule hold whatever the delays:
  * start(k + limit) ≥ end(k) + windowMs ≥ arrival(k) + windowMs.
  */
-export class CompletionWindowLimiter extends AdaptiveLimiter {
+export class AnswerCountedLimiter extends AdaptiveLimiter {
 	/** End times (epoch ms) of released sends that may still occupy the window, ascending. */
 	private readonly ends: number[] = [];
 
@@ -148,7 +148,7 @@ export const WINDOW_SAFETY_MS = 250;
 const limiters = new Map<string, Limiter>();
 
 /** The limiter of one kind for (group, secret, rate) in this process; the secret is hashed, never stored. */
-function cached<T extends Limiter>(kind: string, group: string, secret: string, rate: RateLimit, make: () => T): T {
+function sharedLimiter<T extends Limiter>(kind: string, group: string, secret: string, rate: RateLimit, make: () => T): T {
 	const fingerprint = createHash('sha256').update(secret).digest('hex').slice(0, 16);
 	const key = `${kind}:${group}:${fingerprint}:${rate.limit}/${rate.windowMs}`;
 	let limiter = limiters.get(key);
@@ -160,37 +160,37 @@ function cached<T extends Limiter>(kind: string, group: string, secret: string, 
 }
 
 /** One limiter per (group, secret) in this process. */
-export function limiterFor(group: string, secret: string, rate: RateLimit): SlidingWindowLimiter {
-	return cached('start', group, secret, rate, () => new SlidingWindowLimiter(rate));
+export function startCountedLimiterFor(group: string, secret: string, rate: RateLimit): StartCountedLimiter {
+	return sharedLimiter('start', group, secret, rate, () => new StartCountedLimiter(rate));
 }
 
 /** One completion-counted limiter per (group, secret) in this process. */
-export function completionLimiterFor(group: string, secret: string, rate: RateLimit): CompletionWindowLimiter {
-	return cached('end', group, secret, rate, () => new CompletionWindowLimiter(rate));
+export function answerCountedLimiterFor(group: string, secret: string, rate: RateLimit): AnswerCountedLimiter {
+	return sharedLimiter('end', group, secret, rate, () => new AnswerCountedLimiter(rate));
 }
 
 /**
  * Waits for a place in `limiter`'s window and returns the function that gives it back; call it
  * exactly when the send is over (answer, error or abandon), e.g. in a `finally`.
  */
-export async function hold(limiter: CompletionWindowLimiter): Promise<() => void> {
+export async function holdUntilAnswered(limiter: AnswerCountedLimiter): Promise<() => void> {
 	for (;;) {
-		const { slot, wait } = limiter.book(runtime.now());
-		await runtime.sleep(wait);
-		if (slot) return () => limiter.release(slot, runtime.now());
+		const { slot, wait } = limiter.book(clock.now());
+		await clock.sleep(wait);
+		if (slot) return () => limiter.release(slot, clock.now());
 	}
 }
 
 /** Either kind: what the transport holds a request's place in. */
-export type Limiter = SlidingWindowLimiter | CompletionWindowLimiter;
+export type Limiter = StartCountedLimiter | AnswerCountedLimiter;
 
 /**
  * Takes a place for one send and returns the function that ends it (call it when the answer came,
  * or the send failed). A start-counted window needs no end; a completion-counted one does.
  */
-export async function take(limiter: Limiter | undefined): Promise<() => void> {
-	if (limiter instanceof CompletionWindowLimiter) return hold(limiter);
-	if (limiter) await runtime.sleep(limiter.reserve(runtime.now()));
+export async function waitForTurn(limiter: Limiter | undefined): Promise<() => void> {
+	if (limiter instanceof AnswerCountedLimiter) return holdUntilAnswered(limiter);
+	if (limiter) await clock.sleep(limiter.reserve(clock.now()));
 	return () => {};
 }
 

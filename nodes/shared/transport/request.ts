@@ -8,18 +8,13 @@ import type {
 	IWebhookFunctions,
 } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
-import { runtime } from './clock';
+import { clock } from './clock';
 import { optimoveApiError } from './errors';
-import { completionLimiterFor, limiterFor, take, WINDOW_SAFETY_MS } from './limiter';
-import type { Limiter, RateLimit } from './limiter';
-import {
-	backoffDelay,
-	isRetryableStatus,
-	networkErrorCode,
-	parseRetryAfter,
-	RETRY_POLICIES,
-	RETRYABLE_NETWORK_CODES,
-} from './retry';
+import type { ApiGroupSpec } from './groups';
+import { API_GROUPS, rateLimitOf } from './groups';
+import { answerCountedLimiterFor, startCountedLimiterFor, waitForTurn } from './limiter';
+import type { Limiter } from './limiter';
+import { backoffDelay, isRetryableStatus, networkErrorCode, parseRetryAfter, RETRYABLE_NETWORK_CODES } from './retry';
 import type { ApiGroup, RouteName } from './routes';
 import { ROUTES } from './routes';
 
@@ -34,10 +29,12 @@ export interface OptimoveRequest {
 	deadline?: number;
 	itemIndex?: number;
 	/**
-	 * Overrides the group's limiter, e.g. the events channel's 50/10 s for registrations. `countFrom:
-	 * 'answer'` counts each attempt from its answer instead of its start (see CompletionWindowLimiter).
+	 * Counts the request against its group's limit under this key (per tenant, say). A group whose
+	 * limit applies only to keyed requests (events: registrations) limits nothing else.
 	 */
-	rateLimit?: { key: string; rate: RateLimit; countFrom?: 'start' | 'answer' };
+	limitKey?: string;
+	/** Values this request carries that must never appear in an error (e.g. a secret being set). */
+	secrets?: string[];
 }
 
 export interface OptimoveResponse<T> {
@@ -46,17 +43,7 @@ export interface OptimoveResponse<T> {
 	attempts: number;
 }
 
-const CREDENTIAL_BY_GROUP: Record<ApiGroup, string> = {
-	rest: 'optimoveApi',
-	realtime: 'optimoveApi',
-	promotions: 'optimoveApi',
-	events: 'optimoveEventsApi',
-};
-
-/** Groups whose requests never follow redirects: a redirected POST of events would arrive as a GET without them. */
-const NO_REDIRECT_GROUPS = new Set<ApiGroup>(['events']);
-
-interface Connection {
+interface Endpoint {
 	baseUrl: string;
 	secrets: string[];
 	limiter?: Limiter;
@@ -101,41 +88,30 @@ function trimSlash(url: string): string {
 	return url.replace(/\/+$/, '');
 }
 
-async function connect(ctx: OptimoveContext, request: OptimoveRequest, group: ApiGroup): Promise<Connection> {
-	const credential = await cachedCredential(ctx, CREDENTIAL_BY_GROUP[group]);
+/**
+ * What a request needs from its API group and credential: the base URL, the secrets to keep out of
+ * errors, the limiter it counts against (none when the group sets no limit) and the credential read.
+ */
+async function resolveEndpoint(ctx: OptimoveContext, request: OptimoveRequest, spec: ApiGroupSpec, group: ApiGroup): Promise<Endpoint> {
+	const credential = await cachedCredential(ctx, spec.credential);
 	const credentials = credential.data;
-	const secretOf = (name: string) => (typeof credentials[name] === 'string' ? (credentials[name] as string) : '');
-	if (group === 'events') {
-		const token = secretOf('eventsToken');
-		const rateLimit = request.rateLimit;
-		const limiter = !rateLimit
-			? undefined
-			: rateLimit.countFrom === 'answer'
-				? completionLimiterFor(`events:${rateLimit.key}`, token, rateLimit.rate)
-				: limiterFor(`events:${rateLimit.key}`, token, rateLimit.rate);
-		return { baseUrl: trimSlash(secretOf('endpointUrl')), secrets: [token], limiter, credential };
+	const field = (name: string) => (typeof credentials[name] === 'string' ? (credentials[name] as string) : '');
+	const baseUrl = trimSlash(field(spec.baseUrlField));
+	if (!baseUrl && spec.missingBaseUrl) {
+		throw new NodeOperationError(ctx.getNode(), spec.missingBaseUrl.message, {
+			description: spec.missingBaseUrl.description,
+			itemIndex: request.itemIndex,
+		});
 	}
-	const apiKey = secretOf('apiKey');
-	const secrets = [apiKey, secretOf('webhookSecret')];
-	if (group === 'promotions') {
-		const baseUrl = trimSlash(secretOf('promotionsBaseUrl'));
-		if (!baseUrl) {
-			throw new NodeOperationError(ctx.getNode(), 'No Promotions Base URL is set on the Optimove API credential', {
-				description: 'Promotions live on their own host. Ask Optimove for it and enter it on the credential.',
-				itemIndex: request.itemIndex,
-			});
-		}
-		return { baseUrl, secrets, limiter: limiterFor('promotions', apiKey, { limit: 50, windowMs: 10_000 + WINDOW_SAFETY_MS }), credential };
-	}
+	const secrets = [...spec.secretFields.map(field), ...(request.secrets ?? [])];
+	const rate = spec.rate && (!spec.rate.onlyKeyed || request.limitKey !== undefined) ? rateLimitOf(spec.rate, credentials) : undefined;
 	let limiter: Limiter | undefined;
-	if (group === 'rest') {
-		const limit = Number(credentials.restRateLimit) > 0 ? Number(credentials.restRateLimit) : 50;
-		limiter = limiterFor('rest', apiKey, { limit, windowMs: 10_000 + WINDOW_SAFETY_MS });
-	} else {
-		const perSecond = Number(credentials.realtimeRateLimit) || 0;
-		limiter = perSecond > 0 ? limiterFor('realtime', apiKey, { limit: perSecond, windowMs: 1000 }) : undefined;
+	if (rate && spec.rate) {
+		const key = request.limitKey === undefined ? group : `${group}:${request.limitKey}`;
+		const limitedBy = field(spec.secretFields[0]);
+		limiter = spec.rate.countFrom === 'answer' ? answerCountedLimiterFor(key, limitedBy, rate) : startCountedLimiterFor(key, limitedBy, rate);
 	}
-	return { baseUrl: trimSlash(secretOf('baseUrl')), secrets, limiter, credential };
+	return { baseUrl, secrets, limiter, credential };
 }
 
 function buildPath(path: string, params: Record<string, string | number> = {}): string {
@@ -165,6 +141,29 @@ function noteAnswer(limiter: Limiter | undefined, status: number | undefined, no
 	if (retryAfter !== undefined) limiter.blockUntil(now + retryAfter);
 }
 
+/** What one attempt got: Optimove's answer, or the network error code when there was none. */
+interface Answer {
+	status?: number;
+	body?: unknown;
+	headers: Record<string, unknown>;
+	networkCode?: string;
+}
+
+async function sendOnce(ctx: OptimoveContext, endpoint: Endpoint, options: IHttpRequestOptions): Promise<Answer> {
+	try {
+		const response = (await ctx.helpers.httpRequestWithAuthentication.call(
+			ctx,
+			endpoint.credential.type,
+			{ ...options, headers: { ...options.headers } },
+			// A copy per request: n8n's pre-authentication may write into it.
+			{ credentialsDecrypted: { ...endpoint.credential, data: { ...endpoint.credential.data } } },
+		)) as { statusCode: number; body: unknown; headers?: Record<string, unknown> };
+		return { status: response.statusCode, body: response.body, headers: response.headers ?? {} };
+	} catch (error) {
+		return { headers: {}, networkCode: networkErrorCode(error) ?? 'EUNKNOWN' };
+	}
+}
+
 /**
  * The one way the package talks to Optimove: a client-side limiter per API key and API group,
  * retries with exponential back-off and jitter on 429, 5xx and network errors (honouring
@@ -176,9 +175,10 @@ export async function optimoveRequest<T = unknown>(
 	request: OptimoveRequest,
 ): Promise<OptimoveResponse<T>> {
 	const route = ROUTES[request.route];
-	const policy = RETRY_POLICIES[route.group];
-	const connection = await connect(this, request, route.group);
-	const url = connection.baseUrl + buildPath(route.path, request.pathParams);
+	const spec = API_GROUPS[route.group];
+	const policy = spec.retry;
+	const endpoint = await resolveEndpoint(this, request, spec, route.group);
+	const url = endpoint.baseUrl + buildPath(route.path, request.pathParams);
 	const options: IHttpRequestOptions = {
 		method: route.method,
 		url,
@@ -187,71 +187,48 @@ export async function optimoveRequest<T = unknown>(
 		json: true,
 		returnFullResponse: true,
 		ignoreHttpStatusErrors: true,
-		timeout: route.group === 'realtime' ? 5000 : 60_000,
-		disableFollowRedirect: NO_REDIRECT_GROUPS.has(route.group) || undefined,
+		timeout: spec.timeoutMs,
+		disableFollowRedirect: !spec.followRedirects || undefined,
 	};
 	if (request.body !== undefined) options.body = request.body as IDataObject;
 
-	const started = runtime.now();
+	const started = clock.now();
 	const giveUpAt = Math.min(started + policy.maxTotalMs, request.deadline ?? Infinity);
+	const failure = (answer: Answer, attempts: number) =>
+		optimoveApiError(this.getNode(), {
+			routeName: request.route,
+			group: route.group,
+			status: answer.status,
+			body: answer.body,
+			networkCode: answer.networkCode,
+			attempts,
+			host: hostOf(url),
+			itemIndex: request.itemIndex,
+			secrets: endpoint.secrets,
+		});
 	for (let attempt = 1; ; attempt++) {
-		const release = await take(connection.limiter);
-		const sentAt = runtime.now();
-		let status: number | undefined;
-		let body: unknown;
-		let headers: Record<string, unknown> = {};
-		let networkCode: string | undefined;
+		const release = await waitForTurn(endpoint.limiter);
+		const sentAt = clock.now();
+		let answer: Answer;
 		try {
-			const response = (await this.helpers.httpRequestWithAuthentication.call(
-				this,
-				connection.credential.type,
-				{ ...options, headers: { ...options.headers } },
-				// A copy per request: n8n's pre-authentication may write into it.
-				{ credentialsDecrypted: { ...connection.credential, data: { ...connection.credential.data } } },
-			)) as { statusCode: number; body: unknown; headers?: Record<string, unknown> };
-			status = response.statusCode;
-			body = response.body;
-			headers = response.headers ?? {};
-			if (status < 400) {
-				connection.limiter?.answered(runtime.now());
-				return { status, body: body as T, attempts: attempt };
-			}
-		} catch (error) {
-			networkCode = networkErrorCode(error) ?? 'EUNKNOWN';
-			if (!RETRYABLE_NETWORK_CODES.has(networkCode)) {
-				throw optimoveApiError(this.getNode(), {
-					routeName: request.route,
-					group: route.group,
-					networkCode,
-					attempts: attempt,
-					host: hostOf(url),
-					itemIndex: request.itemIndex,
-					secrets: connection.secrets,
-				});
+			answer = await sendOnce(this, endpoint, options);
+			if (answer.status !== undefined && answer.status < 400) {
+				endpoint.limiter?.answered(clock.now());
+				return { status: answer.status, body: answer.body as T, attempts: attempt };
 			}
 		} finally {
 			release();
 		}
+		const { status, networkCode } = answer;
+		if (networkCode !== undefined && !RETRYABLE_NETWORK_CODES.has(networkCode)) throw failure(answer, attempt);
 
 		const retryable = networkCode !== undefined || isRetryableStatus(status as number);
-		const now = runtime.now();
-		const retryAfter = status === 429 ? parseRetryAfter(headers['retry-after'], now) : undefined;
-		const delay = retryAfter ?? backoffDelay(policy, attempt - 1, runtime.random());
-		noteAnswer(connection.limiter, status, now, sentAt, retryAfter);
-		if (!retryable || attempt >= policy.maxAttempts || now + delay > giveUpAt) {
-			throw optimoveApiError(this.getNode(), {
-				routeName: request.route,
-				group: route.group,
-				status,
-				body,
-				networkCode,
-				attempts: attempt,
-				host: hostOf(url),
-				itemIndex: request.itemIndex,
-				secrets: connection.secrets,
-			});
-		}
+		const now = clock.now();
+		const retryAfter = status === 429 ? parseRetryAfter(answer.headers['retry-after'], now) : undefined;
+		const delay = retryAfter ?? backoffDelay(policy, attempt - 1, clock.random());
+		noteAnswer(endpoint.limiter, status, now, sentAt, retryAfter);
+		if (!retryable || attempt >= policy.maxAttempts || now + delay > giveUpAt) throw failure(answer, attempt);
 		this.logger?.debug(`Optimove ${request.route}: attempt ${attempt} failed (${status ?? networkCode}), retrying in ${delay} ms`);
-		await runtime.sleep(delay);
+		await clock.sleep(delay);
 	}
 }

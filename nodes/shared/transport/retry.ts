@@ -1,5 +1,3 @@
-import type { ApiGroup } from './routes';
-
 export interface RetryPolicy {
 	/** Attempts in total, the first included. */
 	maxAttempts: number;
@@ -8,14 +6,6 @@ export interface RetryPolicy {
 	/** No retry starts later than this after the first attempt. */
 	maxTotalMs: number;
 }
-
-/** Real-time calls race a 5-second approval deadline: short, few retries. */
-export const RETRY_POLICIES: Record<ApiGroup, RetryPolicy> = {
-	rest: { maxAttempts: 6, baseDelayMs: 1000, maxDelayMs: 20_000, maxTotalMs: 120_000 },
-	promotions: { maxAttempts: 5, baseDelayMs: 500, maxDelayMs: 10_000, maxTotalMs: 60_000 },
-	events: { maxAttempts: 6, baseDelayMs: 500, maxDelayMs: 20_000, maxTotalMs: 120_000 },
-	realtime: { maxAttempts: 4, baseDelayMs: 100, maxDelayMs: 1000, maxTotalMs: 4000 },
-};
 
 export const RETRYABLE_NETWORK_CODES = new Set([
 	'ECONNRESET',

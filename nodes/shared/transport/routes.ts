@@ -11,6 +11,10 @@ export interface Route {
 	path: string;
 	group: ApiGroup;
 	assumed?: string;
+	/** The most entries Optimove takes in one call (a write's batch). */
+	batchLimit?: number;
+	/** Rows asked per call of a paged list: the largest `$top` Optimove takes. */
+	pageSize?: number;
 }
 
 export const ROUTES = {
@@ -41,28 +45,26 @@ export const ROUTES = {
 		path: '/Customers/GetProcessedCampaignCustomers',
 		group: 'rest',
 		assumed: 'query CampaignID, CustomerAttributes, CustomerAttributesDelimiter, $top, $skip; response shape',
+		pageSize: 10_000,
 	},
-	getCanceledCampaignCustomers: { method: 'GET', path: '/Customers/GetCanceledCampaignCustomers', group: 'rest' },
+	getCanceledCampaignCustomers: { method: 'GET', path: '/Customers/GetCanceledCampaignCustomers', group: 'rest', pageSize: 10_000 },
 	getCustomerExecutionDetailsByCampaign: {
 		method: 'GET',
 		path: '/Customers/GetCustomerExecutionDetailsByCampaign',
 		group: 'rest',
-	},
-	getCustomerSendDetailsByChannel: {
-		method: 'GET',
-		path: '/Customers/GetCustomerSendDetailsByChannel',
-		group: 'rest',
+		pageSize: 10_000,
 	},
 	getChannelTemplates: { method: 'GET', path: '/Integrations/GetChannelTemplates', group: 'rest' },
-	addChannelTemplates: { method: 'POST', path: '/Integrations/AddChannelTemplates', group: 'rest' },
-	deleteChannelTemplates: { method: 'POST', path: '/Integrations/DeleteChannelTemplates', group: 'rest' },
-	updateCampaignMetrics: { method: 'POST', path: '/Integrations/UpdateCampaignMetrics', group: 'rest' },
+	addChannelTemplates: { method: 'POST', path: '/Integrations/AddChannelTemplates', group: 'rest', batchLimit: 100 },
+	deleteChannelTemplates: { method: 'POST', path: '/Integrations/DeleteChannelTemplates', group: 'rest', batchLimit: 100 },
+	updateCampaignMetrics: { method: 'POST', path: '/Integrations/UpdateCampaignMetrics', group: 'rest', batchLimit: 100 },
 	updateCustomerPromotionStatus: {
 		method: 'POST',
 		path: '/Integrations/UpdateCustomerPromotionStatus',
 		group: 'rest',
+		batchLimit: 10_000,
 	},
-	updateCustomerAttributes: { method: 'POST', path: '/Customers/UpdateCustomerAttributes', group: 'rest' },
+	updateCustomerAttributes: { method: 'POST', path: '/Customers/UpdateCustomerAttributes', group: 'rest', batchLimit: 1000 },
 	getCustomerAttributes: { method: 'GET', path: '/Customers/{customerId}/Attributes', group: 'rest' },
 	createWebhook: { method: 'POST', path: '/conditional-execution/v2/triggered/webhooks/', group: 'realtime' },
 	getWebhooks: {
@@ -112,8 +114,23 @@ export const ROUTES = {
 		path: '/v1/redemptions',
 		group: 'promotions',
 		assumed: 'route and body [{promotionId, customerId, timestamp}]: the spec is supplied by Optimove on request',
+		batchLimit: 100,
 	},
-	sendEvents: { method: 'POST', path: '', group: 'events' },
+	sendEvents: { method: 'POST', path: '', group: 'events', batchLimit: 10 },
 } satisfies Record<string, Route>;
 
 export type RouteName = keyof typeof ROUTES;
+
+/** The most entries one call of a write route takes. */
+export function batchLimitOf(name: RouteName): number {
+	const limit = (ROUTES[name] as Route).batchLimit;
+	if (!limit) throw new Error(`The route ${name} has no batch limit`);
+	return limit;
+}
+
+/** The rows one call of a paged route asks for. */
+export function pageSizeOf(name: RouteName): number {
+	const size = (ROUTES[name] as Route).pageSize;
+	if (!size) throw new Error(`The route ${name} is not paged`);
+	return size;
+}

@@ -3,21 +3,15 @@ import type { IDataObject, IHttpRequestOptions, INodeExecutionData } from 'n8n-w
 import { REQUESTS_IN_FLIGHT } from '../../../nodes/Optimove/actions/event/send';
 import { RESOURCES } from '../../../nodes/Optimove/actions/router';
 import { OOTB_EVENTS } from '../../../nodes/shared/events/catalogue';
-import { envelopeTime, parseEventTime } from '../../../nodes/shared/events/time';
+import { envelopeTime, parseInstant } from '../../../nodes/shared/time';
 import { buildCustomEvent, buildOotbEvent } from '../../../nodes/shared/events/validate';
 import type { EventInput } from '../../../nodes/shared/events/validate';
-import { resetLimiters } from '../../../nodes/shared/transport/limiter';
-import { useVirtualClock } from '../helpers/clock';
+import { useTestClock } from '../helpers/clock';
 import { EVENTS_CREDENTIALS, n8nContext, TEST_NODE } from '../helpers/n8nContext';
 
 const NOW = Date.UTC(2026, 10, 22, 9, 0, 0);
 
-let clock: ReturnType<typeof useVirtualClock>;
-beforeEach(() => {
-	resetLimiters();
-	clock = useVirtualClock(NOW);
-});
-afterEach(() => clock.restore());
+const clock = useTestClock(NOW);
 
 describe('event time', () => {
 	it.each([
@@ -35,14 +29,14 @@ describe('event time', () => {
 		['ISO across midnight and a year', '2025-01-01T01:30:00+02:00', '2024-12-31 23:30:00.000000 UTC'],
 		['ISO without seconds (read by luxon)', '2024-05-27T12:30+02:00', '2024-05-27 10:30:00.000000 UTC'],
 	])('%s', (_, input, expected) => {
-		const time = parseEventTime(input);
+		const time = parseInstant(input);
 		if (typeof time === 'string') throw new Error(time);
 		expect(envelopeTime(time)).toBe(expected);
 		expect(envelopeTime(time)).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{6} UTC$/);
 	});
 
 	it.each([['yesterday'], ['2024-13-40T00:00:00Z'], ['2024-02-30T10:00:00Z'], ['2023-02-29T10:00:00+01:00'], ['2024-05-27T10:61:00Z'], [{}], [null], [true]])('refuses %j with a message that says what to use', (input) => {
-		expect(parseEventTime(input)).toEqual(expect.stringMatching(/ISO 8601|must be a time/));
+		expect(parseInstant(input)).toEqual(expect.stringMatching(/ISO 8601|must be a time/));
 	});
 });
 

@@ -2,7 +2,7 @@ import type { IDataObject, IHttpRequestOptions, INodeExecutionData, INodePropert
 import { NodeHelpers } from 'n8n-workflow';
 import { Optimove } from '../../../nodes/Optimove/Optimove.node';
 import { RESOURCES } from '../../../nodes/Optimove/actions/router';
-import { useTestClock } from '../optimove/harness';
+import { useTestClock } from '../helpers/clock';
 import { EVENTS_CREDENTIALS, TEST_NODE } from '../helpers/n8nContext';
 
 // Send OOTB Event with Event Source "Per Item": one source feeding several event types.
@@ -18,8 +18,8 @@ interface Sent {
 async function send(rows: IDataObject[], params: Record<string, unknown>, options: { continueOnFail?: boolean } = {}) {
 	const items: INodeExecutionData[] = rows.map((json) => ({ json }));
 	const sent: Sent[] = [];
-	// Per-item values stand for expressions on the node: the operation then asks n8n for them per item.
-	const onNode = Object.fromEntries(Object.entries(params).map(([name, value]) => [name, typeof value === 'function' ? '={{ expression }}' : value]));
+	// Per-item values stand for expressions on the node that read the item (so n8n is asked per item).
+	const onNode = Object.fromEntries(Object.entries(params).map(([name, value]) => [name, typeof value === 'function' ? '={{ expression($json) }}' : value]));
 	const ctx = {
 		getNode: () => ({ ...TEST_NODE, parameters: onNode }),
 		getCredentials: async () => ({ ...EVENTS_CREDENTIALS }),

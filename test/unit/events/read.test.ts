@@ -1,18 +1,12 @@
 import type { IDataObject, IHttpRequestOptions, INodeExecutionData } from 'n8n-workflow';
-import { collectionReaders, fieldReader } from '../../../nodes/Optimove/actions/event/read';
+import { collectionReaders, fieldReader } from '../../../nodes/Optimove/actions/parameters';
 import { RESOURCES } from '../../../nodes/Optimove/actions/router';
-import { resetLimiters } from '../../../nodes/shared/transport/limiter';
-import { useVirtualClock } from '../helpers/clock';
+import { useTestClock } from '../helpers/clock';
 import { fakeSecret, TEST_NODE } from '../helpers/n8nContext';
 
 const CREDENTIALS = { endpointUrl: 'https://server-1234.optimove.test/reportServer', tenantId: 1234, eventsToken: fakeSecret('events-token') };
 
-let clock: ReturnType<typeof useVirtualClock>;
-beforeEach(() => {
-	resetLimiters();
-	clock = useVirtualClock();
-});
-afterEach(() => clock.restore());
+useTestClock();
 
 /**
  * A node context whose `getNodeParameter` stands for n8n's evaluation: it records every call and

@@ -1,10 +1,10 @@
 import type { IHttpRequestOptions, INodeExecutionData } from 'n8n-workflow';
 import { REQUESTS_IN_FLIGHT } from '../../../nodes/Optimove/actions/event/send';
 import { RESOURCES } from '../../../nodes/Optimove/actions/router';
-import { runtime } from '../../../nodes/shared/transport';
+import { clock as transportClock } from '../../../nodes/shared/transport';
 import { resetLimiters } from '../../../nodes/shared/transport/limiter';
 import { fakeSecret, TEST_NODE } from '../helpers/n8nContext';
-import { prng, ServerWindow, useScheduledClock } from '../transport/scheduledClock';
+import { prng, ServerWindow, useScheduledClock } from '../helpers/scheduledClock';
 
 const T0 = Date.UTC(2026, 10, 22, 9, 0, 0);
 const CREDENTIALS = { endpointUrl: 'https://server-1234.optimove.test/reportServer', tenantId: 1234, eventsToken: fakeSecret('events-token') };
@@ -49,15 +49,15 @@ async function register(n: number, latency: (call: number) => { arrive: number; 
 	let maxInFlight = 0;
 	const ctx = sendOotbContext(items, 'ootb_registration', async (_type, request) => {
 		maxInFlight = Math.max(maxInFlight, ++inFlight);
-		const start = runtime.now();
+		const start = transportClock.now();
 		const { arrive, answer } = latency(calls.length);
-		await runtime.sleep(arrive);
-		const arrival = runtime.now();
+		await transportClock.sleep(arrive);
+		const arrival = transportClock.now();
 		const ok = server.hit(arrival);
-		await runtime.sleep(answer);
+		await transportClock.sleep(answer);
 		inFlight--;
 		const events = (request.body as unknown[]).length;
-		calls.push({ start, arrival, end: runtime.now(), status: ok ? 200 : 429, events });
+		calls.push({ start, arrival, end: transportClock.now(), status: ok ? 200 : 429, events });
 		return ok
 			? { statusCode: 200, body: { status: 'success', message: `${events} event(s) received` }, headers: {} }
 			: { statusCode: 429, body: RATE_LIMIT_BODY, headers: {} };
@@ -95,7 +95,7 @@ describe('registration events at 50 requests / 10 s (counted by the server at ar
 		let calls = 0;
 		const ctx = sendOotbContext(items, 'ootb_deposit', async () => {
 			calls++;
-			await runtime.sleep(5);
+			await transportClock.sleep(5);
 			return { statusCode: 200, body: { status: 'success', message: 'ok' }, headers: {} };
 		});
 		await clock.run(RESOURCES.event.operations.sendOotbEvent.execute.call(ctx as never, items));

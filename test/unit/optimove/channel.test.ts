@@ -1,5 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
-import { failure, itemsOf, run, useTestClock } from './harness';
+import { failure, itemsOf, run } from '../helpers/harness';
+import { useTestClock } from '../helpers/clock';
 
 useTestClock();
 

@@ -1,8 +1,10 @@
 import type { IDataObject } from 'n8n-workflow';
+import { Settings } from 'luxon';
 import { parseDeadline } from '../../../nodes/Optimove/actions/conditionalExecution/deadline';
 import { fakeSecret } from '../helpers/n8nContext';
-import type { SentRequest } from './harness';
-import { failure, itemsOf, NOW, run, useTestClock } from './harness';
+import type { SentRequest } from '../helpers/harness';
+import { failure, itemsOf, NOW, run } from '../helpers/harness';
+import { useTestClock } from '../helpers/clock';
 
 const clock = useTestClock();
 
@@ -478,6 +480,19 @@ describe('deadline parsing', () => {
 	it('empty means no deadline', () => {
 		expect(parseDeadline('')).toEqual({});
 		expect(parseDeadline(undefined)).toEqual({});
+	});
+	it("never reads a text in the server's time zone: a text without an offset is UTC, a local-style date is refused", () => {
+		expect(parseDeadline('Nov 22 2026 09:30')).toEqual({ error: expect.stringMatching(/^cannot read "Nov 22 2026 09:30" as a time/) });
+		const zone = Settings.defaultZone;
+		try {
+			for (const local of ['America/New_York', 'Asia/Kolkata']) {
+				Settings.defaultZone = local;
+				expect(parseDeadline('2026-11-22T09:30')).toEqual({ at: Date.UTC(2026, 10, 22, 9, 30) });
+				expect(parseDeadline('2026-11-22')).toEqual({ at: Date.UTC(2026, 10, 22) });
+			}
+		} finally {
+			Settings.defaultZone = zone;
+		}
 	});
 });
 

@@ -1,14 +1,8 @@
-import { resetLimiters } from '../../../nodes/shared/transport/limiter';
-import { useVirtualClock } from '../helpers/clock';
-import { FakeOptimove } from '../trigger/fakeOptimove';
-import { N8N, runOperation as run } from './runOnFake';
+import { useTestClock } from '../helpers/clock';
+import { FakeOptimove } from '../helpers/fakeOptimove';
+import { N8N, runOperation as run } from '../helpers/harness';
 
-let clock: ReturnType<typeof useVirtualClock>;
-beforeEach(() => {
-	resetLimiters();
-	clock = useVirtualClock();
-});
-afterEach(() => clock.restore());
+useTestClock();
 
 const FOREIGN = 'https://crm.example.test/hook';
 

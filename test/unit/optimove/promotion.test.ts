@@ -1,6 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
-import type { SentRequest } from './harness';
-import { failure, itemsOf, NOW, run, useTestClock } from './harness';
+import type { SentRequest } from '../helpers/harness';
+import { failure, itemsOf, NOW, run } from '../helpers/harness';
+import { useTestClock } from '../helpers/clock';
 
 useTestClock();
 

@@ -1,7 +1,8 @@
 import { createHmac } from 'crypto';
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 import { REST_CREDENTIALS } from '../helpers/n8nContext';
-import { failure, NOW, run, useTestClock } from './harness';
+import { failure, NOW, run } from '../helpers/harness';
+import { useTestClock } from '../helpers/clock';
 
 // Conditional Execution → Verify Triggered Notification, after n8n's Webhook node with Raw Body on.
 

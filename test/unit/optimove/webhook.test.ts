@@ -1,14 +1,8 @@
-import { resetLimiters } from '../../../nodes/shared/transport/limiter';
-import { useVirtualClock } from '../helpers/clock';
-import { FakeOptimove } from '../trigger/fakeOptimove';
-import { N8N, runOperation as run } from './runOnFake';
+import { useTestClock } from '../helpers/clock';
+import { FakeOptimove } from '../helpers/fakeOptimove';
+import { N8N, runOperation as run } from '../helpers/harness';
 
-let clock: ReturnType<typeof useVirtualClock>;
-beforeEach(() => {
-	resetLimiters();
-	clock = useVirtualClock();
-});
-afterEach(() => clock.restore());
+useTestClock();
 
 describe('Webhook resource', () => {
 	it('creates, gets many, and deletes; deleting a missing webhook is an error naming the 404', async () => {

@@ -1,7 +1,7 @@
-import { runtime } from '../../../nodes/shared/transport';
+import { clock as transportClock } from '../../../nodes/shared/transport';
 import { AdaptiveRate } from '../../../nodes/shared/transport/adaptive';
-import { CompletionWindowLimiter, hold, HELD_POLL_MS, SlidingWindowLimiter, take } from '../../../nodes/shared/transport/limiter';
-import { prng, ServerWindow, useScheduledClock } from './scheduledClock';
+import { AnswerCountedLimiter, holdUntilAnswered, HELD_POLL_MS, StartCountedLimiter, waitForTurn } from '../../../nodes/shared/transport/limiter';
+import { prng, ServerWindow, useScheduledClock } from '../helpers/scheduledClock';
 
 const T0 = Date.UTC(2026, 10, 22, 9, 0, 0);
 const W = 10_250;
@@ -30,20 +30,20 @@ async function simulate(
 	rate = { limit: 50, windowMs: W },
 ) {
 	const server = new ServerWindow(rate.limit, 10_000);
-	const startLimiter = new SlidingWindowLimiter(rate);
-	const endLimiter = new CompletionWindowLimiter(rate);
+	const startLimiter = new StartCountedLimiter(rate);
+	const endLimiter = new AnswerCountedLimiter(rate);
 	const sends: Send[] = [];
 	let next = 0;
 	const worker = async () => {
 		while (next < n) {
 			const k = next++;
-			const release = await take(kind === 'end' ? endLimiter : startLimiter);
+			const release = await waitForTurn(kind === 'end' ? endLimiter : startLimiter);
 			const start = clock.state.now;
 			const { arrive, answer } = latency(k);
-			await runtime.sleep(arrive);
+			await transportClock.sleep(arrive);
 			const arrival = clock.state.now;
 			server.hit(arrival);
-			await runtime.sleep(answer);
+			await transportClock.sleep(answer);
 			sends[k] = { start, arrival, end: clock.state.now };
 			release();
 		}
@@ -55,7 +55,7 @@ async function simulate(
 /** Request k's arrival was late (a cold connection, a busy event loop): 400 ms for the first four. */
 const coldStart = (k: number) => ({ arrive: k < 4 ? 400 : 5, answer: 10 });
 
-describe('CompletionWindowLimiter: counted from the end of each request', () => {
+describe('AnswerCountedLimiter: counted from the end of each request', () => {
 	it('the start-counted limiter lets request k+50 reach the server within 10 s of a late request k (the 429s seen in the benchmark)', async () => {
 		const { server, sends } = await simulate('start', 60, 4, coldStart);
 		expect(sends[50].start - sends[0].start).toBe(W); // the start rule holds …
@@ -98,7 +98,7 @@ describe('CompletionWindowLimiter: counted from the end of each request', () => 
 	});
 
 	it('a request still in flight keeps its place however long it lasts; once it ends its place frees a window later', () => {
-		const limiter = new CompletionWindowLimiter({ limit: 2, windowMs: 1000 });
+		const limiter = new AnswerCountedLimiter({ limit: 2, windowMs: 1000 });
 		const a = limiter.book(T0);
 		const b = limiter.book(T0);
 		expect([a.wait, b.wait]).toEqual([0, 0]);
@@ -110,7 +110,7 @@ describe('CompletionWindowLimiter: counted from the end of each request', () => 
 	});
 
 	it('answers that come back out of order free places in the order of their ends', () => {
-		const limiter = new CompletionWindowLimiter({ limit: 3, windowMs: 1000 });
+		const limiter = new AnswerCountedLimiter({ limit: 3, windowMs: 1000 });
 		const [a, b, c] = [limiter.book(T0), limiter.book(T0), limiter.book(T0)].map((r) => r.slot!);
 		limiter.release(c, T0 + 30);
 		limiter.release(a, T0 + 500);
@@ -120,7 +120,7 @@ describe('CompletionWindowLimiter: counted from the end of each request', () => 
 	});
 
 	it('a booked start in the future counts as in flight for the callers after it', () => {
-		const limiter = new CompletionWindowLimiter({ limit: 1, windowMs: 1000 });
+		const limiter = new AnswerCountedLimiter({ limit: 1, windowMs: 1000 });
 		const a = limiter.book(T0).slot!;
 		limiter.release(a, T0 + 10);
 		const b = limiter.book(T0 + 10);
@@ -131,7 +131,7 @@ describe('CompletionWindowLimiter: counted from the end of each request', () => 
 	});
 
 	it('releasing twice is harmless; a release before the booked start counts from the start', () => {
-		const limiter = new CompletionWindowLimiter({ limit: 1, windowMs: 1000 });
+		const limiter = new AnswerCountedLimiter({ limit: 1, windowMs: 1000 });
 		limiter.release(limiter.book(T0).slot!, T0);
 		const b = limiter.book(T0).slot!; // starts at +1000
 		limiter.release(b, T0 + 1); // abandoned before it started
@@ -141,18 +141,18 @@ describe('CompletionWindowLimiter: counted from the end of each request', () => 
 	});
 
 	it('after a 429 every caller waits until the block ends', () => {
-		const limiter = new CompletionWindowLimiter({ limit: 50, windowMs: 1000 });
+		const limiter = new AnswerCountedLimiter({ limit: 50, windowMs: 1000 });
 		limiter.blockUntil(T0 + 7000);
 		expect(limiter.book(T0).wait).toBe(7000);
 		expect(limiter.book(T0 + 100).wait).toBe(6900);
 	});
 
-	it('hold() polls while every place is in flight and returns once one frees', async () => {
-		const limiter = new CompletionWindowLimiter({ limit: 1, windowMs: 1000 });
-		const first = await clock.run(hold(limiter));
-		const second = hold(limiter);
+	it('holdUntilAnswered() polls while every place is in flight and returns once one frees', async () => {
+		const limiter = new AnswerCountedLimiter({ limit: 1, windowMs: 1000 });
+		const first = await clock.run(holdUntilAnswered(limiter));
+		const second = holdUntilAnswered(limiter);
 		const finish = (async () => {
-			await runtime.sleep(120);
+			await transportClock.sleep(120);
 			first();
 		})();
 		const release = await clock.run(Promise.all([second, finish]).then(([r]) => r));
@@ -232,8 +232,8 @@ describe('AdaptiveRate: the share of a key this process learns from 429s', () =>
 });
 
 describe('the limiters under a lowered share', () => {
-	it('SlidingWindowLimiter: after a 429 it books at the lowered limit, spread evenly over the window', () => {
-		const limiter = new SlidingWindowLimiter({ limit: 10, windowMs: 1000 });
+	it('StartCountedLimiter: after a 429 it books at the lowered limit, spread evenly over the window', () => {
+		const limiter = new StartCountedLimiter({ limit: 10, windowMs: 1000 });
 		const waits = Array.from({ length: 10 }, () => limiter.reserve(T0));
 		expect(waits.every((w) => w === 0)).toBe(true); // configured limit: one burst
 		for (let i = 0; i < 10; i++) limiter.answered(T0 + 10);
@@ -244,8 +244,8 @@ describe('the limiters under a lowered share', () => {
 		for (let i = 1; i < starts.length; i++) expect(starts[i] - starts[i - 1]).toBe(112); // ⌈1000 / 9⌉
 	});
 
-	it('SlidingWindowLimiter: when the share grows again no later caller starts before an earlier one', () => {
-		const limiter = new SlidingWindowLimiter({ limit: 4, windowMs: 1000 });
+	it('StartCountedLimiter: when the share grows again no later caller starts before an earlier one', () => {
+		const limiter = new StartCountedLimiter({ limit: 4, windowMs: 1000 });
 		for (let i = 0; i < 4; i++) limiter.answered(T0);
 		limiter.throttled(T0, T0); // limit 3
 		const early = Array.from({ length: 6 }, () => limiter.reserve(T0));
@@ -254,8 +254,8 @@ describe('the limiters under a lowered share', () => {
 		expect(T0 + 1000 + later).toBeGreaterThanOrEqual(T0 + Math.max(...early));
 	});
 
-	it('CompletionWindowLimiter: after a 429 fewer places, spread over the window', () => {
-		const limiter = new CompletionWindowLimiter({ limit: 4, windowMs: 1000 });
+	it('AnswerCountedLimiter: after a 429 fewer places, spread over the window', () => {
+		const limiter = new AnswerCountedLimiter({ limit: 4, windowMs: 1000 });
 		const slots = Array.from({ length: 4 }, () => limiter.book(T0).slot!);
 		for (const slot of slots) {
 			limiter.release(slot, T0 + 10);

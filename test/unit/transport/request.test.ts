@@ -1,8 +1,8 @@
 import nock from 'nock';
 import type { NodeApiError } from 'n8n-workflow';
 import { optimoveRequest } from '../../../nodes/shared/transport';
-import { resetLimiters, SlidingWindowLimiter } from '../../../nodes/shared/transport/limiter';
-import { useVirtualClock } from '../helpers/clock';
+import { StartCountedLimiter } from '../../../nodes/shared/transport/limiter';
+import { useTestClock } from '../helpers/clock';
 import { EVENTS_CREDENTIALS, fakeSecret, n8nContext, REST_CREDENTIALS } from '../helpers/n8nContext';
 
 const BASE = 'https://api4.optimove.test';
@@ -12,7 +12,6 @@ const RATE_LIMIT_BODY = {
 	message: 'You have exceeded the rate limit for this API group. Please retry later.',
 };
 
-let clock: ReturnType<typeof useVirtualClock>;
 beforeAll(() => nock.disableNetConnect());
 
 /**
@@ -43,14 +42,8 @@ async function flakyServer(plan: Array<'reset' | number>) {
 	};
 }
 afterAll(() => nock.enableNetConnect());
-beforeEach(() => {
-	resetLimiters();
-	clock = useVirtualClock();
-});
-afterEach(() => {
-	clock.restore();
-	nock.cleanAll();
-});
+const clock = useTestClock();
+afterEach(() => nock.cleanAll());
 
 function ctxWith(overrides: Record<string, unknown> = {}) {
 	return n8nContext({ credentials: { optimoveApi: { ...REST_CREDENTIALS.optimoveApi, ...overrides } } });
@@ -286,7 +279,7 @@ describe('optimoveRequest: client-side rate limiting', () => {
 	});
 
 	it('books slots for concurrent callers so none overbooks the window', () => {
-		const limiter = new SlidingWindowLimiter({ limit: 50, windowMs: 10_000 });
+		const limiter = new StartCountedLimiter({ limit: 50, windowMs: 10_000 });
 		const t0 = 1_000_000;
 		const waits = Array.from({ length: 130 }, () => limiter.reserve(t0));
 		const starts = waits.map((wait) => t0 + wait);

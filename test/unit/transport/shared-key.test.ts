@@ -1,7 +1,7 @@
 import type { IHttpRequestOptions } from 'n8n-workflow';
 import * as transport from '../../../nodes/shared/transport';
 import { fakeSecret, TEST_NODE } from '../helpers/n8nContext';
-import { prng, ServerWindow, useScheduledClock } from './scheduledClock';
+import { prng, ServerWindow, useScheduledClock } from '../helpers/scheduledClock';
 
 /**
  * Several n8n processes (queue-mode workers) sending REST calls with one API key: each process has
@@ -34,9 +34,9 @@ function optimove(server: ServerWindow, seed: number, latencyMs = 40) {
 	const random = prng(seed);
 	const answered = { ok: 0, tooMany: 0 };
 	const http: Http = async () => {
-		await transport.runtime.sleep(latencyMs * (0.125 + random()));
-		const ok = server.hit(transport.runtime.now());
-		await transport.runtime.sleep(latencyMs * (0.125 + random()));
+		await transport.clock.sleep(latencyMs * (0.125 + random()));
+		const ok = server.hit(transport.clock.now());
+		await transport.clock.sleep(latencyMs * (0.125 + random()));
 		answered[ok ? 'ok' : 'tooMany']++;
 		return ok ? { statusCode: 200, body: { Date: '2026-11-21' }, headers: {} } : { statusCode: 429, body: RATE_LIMIT_BODY, headers: {} };
 	};
@@ -61,7 +61,7 @@ interface Work {
 /** One process's work: `calls` GetLastDataUpdate calls through the real transport. */
 async function drive(proc: Transport, http: Http, { calls, executions = 1, restRateLimit = 50, startAt = T0 }: Work): Promise<Outcome> {
 	const outcome: Outcome = { succeeded: 0, lost: 0, finishedAt: 0 };
-	await proc.runtime.sleep(startAt - proc.runtime.now());
+	await proc.clock.sleep(startAt - proc.clock.now());
 	let next = 0;
 	const execution = async () => {
 		const ctx = {
@@ -80,7 +80,7 @@ async function drive(proc: Transport, http: Http, { calls, executions = 1, restR
 		}
 	};
 	await Promise.all(Array.from({ length: executions }, execution));
-	outcome.finishedAt = proc.runtime.now();
+	outcome.finishedAt = proc.clock.now();
 	return outcome;
 }
 
@@ -88,7 +88,7 @@ let processes: Transport[];
 let clock: ReturnType<typeof useScheduledClock>;
 beforeEach(() => {
 	processes = [anotherProcess(), anotherProcess(), anotherProcess()];
-	clock = useScheduledClock(T0, { runtimes: processes.map((p) => p.runtime), random: prng(99) });
+	clock = useScheduledClock(T0, { clocks: processes.map((p) => p.clock), random: prng(99) });
 });
 afterEach(() => clock.restore());
 
@@ -181,8 +181,8 @@ describe('a neighbour that does not learn (another system on the key, 20 request
 		let running = true;
 		const neighbour = (async () => {
 			while (running) {
-				server.hit(transport.runtime.now());
-				await transport.runtime.sleep(500);
+				server.hit(transport.clock.now());
+				await transport.clock.sleep(500);
 			}
 		})();
 		const run = await together([{ calls: 300, executions: 2 }], 8, server).finally(() => (running = false));

@@ -2,23 +2,17 @@ import type { IDataObject } from 'n8n-workflow';
 import { createHash } from 'crypto';
 import { OptimoveTrigger } from '../../../nodes/OptimoveTrigger/OptimoveTrigger.node';
 import { tokenOf } from '../../../nodes/OptimoveTrigger/urlToken';
-import { resetLimiters } from '../../../nodes/shared/transport/limiter';
-import { useVirtualClock } from '../helpers/clock';
+import { useTestClock } from '../helpers/clock';
 import { fakeSecret } from '../helpers/n8nContext';
-import { FakeOptimove, hookContext } from './fakeOptimove';
-import type { HookOptions } from './fakeOptimove';
+import { FakeOptimove, hookContext } from '../helpers/fakeOptimove';
+import type { HookOptions } from '../helpers/fakeOptimove';
 
 const methods = new OptimoveTrigger().webhookMethods.default;
 const URL = 'https://n8n.example.test/webhook/abc/webhook';
 const FOREIGN = 'https://crm.example.test/hook';
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
-let clock: ReturnType<typeof useVirtualClock>;
-beforeEach(() => {
-	resetLimiters();
-	clock = useVirtualClock();
-});
-afterEach(() => clock.restore());
+const clock = useTestClock();
 
 const listenerParams = (events: number[], extra: IDataObject = {}) => ({ source: 'eventListeners', events, channelId: 505, ...extra });
 

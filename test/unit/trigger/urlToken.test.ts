@@ -2,10 +2,9 @@ import { createHash } from 'crypto';
 import type { IDataObject } from 'n8n-workflow';
 import { OptimoveTrigger } from '../../../nodes/OptimoveTrigger/OptimoveTrigger.node';
 import { tokenOf } from '../../../nodes/OptimoveTrigger/urlToken';
-import { resetLimiters } from '../../../nodes/shared/transport/limiter';
-import { useVirtualClock } from '../helpers/clock';
-import { FakeOptimove, hookContext } from './fakeOptimove';
-import type { HookOptions } from './fakeOptimove';
+import { useTestClock } from '../helpers/clock';
+import { FakeOptimove, hookContext } from '../helpers/fakeOptimove';
+import type { HookOptions } from '../helpers/fakeOptimove';
 
 // Issue 13: the URL token never sits in the workflow's static data (n8n returns static data to
 // anyone who may read the workflow); only its SHA-256 does.
@@ -17,12 +16,7 @@ const sha256 = (text: string) => createHash('sha256').update(text).digest('hex')
 const listeners = (events: number[]) => ({ source: 'eventListeners', events, channelId: 505 });
 const triggered = { source: 'triggeredConditionalExecution', options: {} };
 
-let clock: ReturnType<typeof useVirtualClock>;
-beforeEach(() => {
-	resetLimiters();
-	clock = useVirtualClock();
-});
-afterEach(() => clock.restore());
+const clock = useTestClock();
 
 function hooks(optimove: FakeOptimove, options: HookOptions) {
 	const made = hookContext(optimove, options);

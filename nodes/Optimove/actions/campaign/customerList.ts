@@ -1,20 +1,10 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import type { RouteName } from '../../../shared/transport';
-import { optimoveRequest, pages } from '../../../shared/transport';
-import { readInteger, readNameList } from '../itemValues';
-import { perItem } from '../runner';
-import type { OperationModule } from '../types';
-import {
-	campaignIdField,
-	channelIdField,
-	customerAttributesField,
-	limitField,
-	outputModeField,
-	returnAllField,
-} from './fields';
-
-/** Rows asked per call: the largest `$top` Optimove's customer lists take. */
-export const PAGE_SIZE = 10_000;
+import { optimoveRequest, pages, pageSizeOf } from '../../../shared/transport';
+import { readInteger, readNameList } from '../parameters';
+import { perItem } from '../pairedOutput';
+import { campaignIdField, channelIdField, limitField, readLimit, returnAllField } from '../common/fields';
+import { customerAttributesField, outputModeField } from './fields';
 
 /** One of Optimove's paged customer lists of a campaign. */
 export interface CustomerListSpec {
@@ -41,7 +31,8 @@ function customerOf(row: IDataObject, campaignId: number, names: string[]): IDat
 	return customer;
 }
 
-function properties(spec: CustomerListSpec): INodeProperties[] {
+/** The fields of a customer-list operation. */
+export function customerListProperties(spec: CustomerListSpec): INodeProperties[] {
 	return [
 		campaignIdField,
 		...(spec.channel ? [channelIdField] : []),
@@ -52,42 +43,36 @@ function properties(spec: CustomerListSpec): INodeProperties[] {
 	];
 }
 
-/** The operation reading one customer list: paged, with named attributes, per customer or per page. */
-export function customerListOperation(spec: CustomerListSpec): OperationModule {
-	return {
-		description: properties(spec),
-		async execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
-			return perItem(this, items, async (itemIndex) => {
-				const campaignId = readInteger(this, itemIndex, 'campaignId', 'Campaign ID');
-				const query: IDataObject = { CampaignID: campaignId };
-				if (spec.channel) query.ChannelID = readInteger(this, itemIndex, 'channelId', 'Channel');
-				const names = spec.attributes ? readNameList(this, itemIndex, 'customerAttributes', 'Customer Attributes') : [];
-				if (names.length > 0) {
-					query.CustomerAttributes = names.join(';');
-					query.CustomerAttributesDelimiter = ';';
-				}
-				const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
-				const limit = returnAll ? undefined : (this.getNodeParameter('limit', itemIndex, 50) as number);
-				const perPage = this.getNodeParameter('output', itemIndex, 'customers') === 'pages';
+/** Reads one customer list for every item: paged, with named attributes, per customer or per page. */
+export async function readCustomerList(ctx: IExecuteFunctions, items: INodeExecutionData[], spec: CustomerListSpec): Promise<INodeExecutionData[]> {
+	return perItem(ctx, items, async (itemIndex) => {
+		const campaignId = readInteger(ctx, itemIndex, 'campaignId', 'Campaign ID');
+		const query: IDataObject = { CampaignID: campaignId };
+		if (spec.channel) query.ChannelID = readInteger(ctx, itemIndex, 'channelId', 'Channel');
+		const names = spec.attributes ? readNameList(ctx, itemIndex, 'customerAttributes', 'Customer Attributes') : [];
+		if (names.length > 0) {
+			query.CustomerAttributes = names.join(';');
+			query.CustomerAttributesDelimiter = ';';
+		}
+		const limit = readLimit(ctx, itemIndex);
+		const perPage = ctx.getNodeParameter('output', itemIndex, 'customers') === 'pages';
 
-				const fetchPage = async (top: number, skip: number) => {
-					const { body } = await optimoveRequest.call(this, {
-						route: spec.route,
-						query: { ...query, $top: top, $skip: skip },
-						itemIndex,
-					});
-					return (Array.isArray(body) ? body : []) as IDataObject[];
-				};
-				const out: IDataObject[] = [];
-				let page = 0;
-				for await (const rows of pages(fetchPage, { pageSize: PAGE_SIZE, limit })) {
-					const customers = rows.map((row) => customerOf(row, campaignId, names));
-					page++;
-					if (perPage) out.push({ CampaignID: campaignId, page, count: customers.length, customers });
-					else for (const customer of customers) out.push(customer);
-				}
-				return out;
+		const fetchPage = async (top: number, skip: number) => {
+			const { body } = await optimoveRequest.call(ctx, {
+				route: spec.route,
+				query: { ...query, $top: top, $skip: skip },
+				itemIndex,
 			});
-		},
-	};
+			return (Array.isArray(body) ? body : []) as IDataObject[];
+		};
+		const out: IDataObject[] = [];
+		let page = 0;
+		for await (const rows of pages(fetchPage, { pageSize: pageSizeOf(spec.route), limit })) {
+			const customers = rows.map((row) => customerOf(row, campaignId, names));
+			page++;
+			if (perPage) out.push({ CampaignID: campaignId, page, count: customers.length, customers });
+			else for (const customer of customers) out.push(customer);
+		}
+		return out;
+	});
 }

@@ -1,12 +1,13 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { optimoveRequest } from '../../../shared/transport';
-import { readInteger } from '../itemValues';
-import { perItem } from '../runner';
-import { campaignIdField } from './fields';
+import { readInteger } from '../parameters';
+import { perItem } from '../pairedOutput';
+import { campaignIdField } from '../common/fields';
+import type { Operation } from '../types';
 
-export const description: INodeProperties[] = [campaignIdField];
+const properties: INodeProperties[] = [campaignIdField];
 
-export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
+async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
 	return perItem(this, items, async (itemIndex) => {
 		const campaignId = readInteger(this, itemIndex, 'campaignId', 'Campaign ID');
 		const { body } = await optimoveRequest.call(this, {
@@ -18,3 +19,12 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		return { CampaignID: campaignId, ...details };
 	});
 }
+
+export const getDetails: Operation = {
+	value: 'getDetails',
+	name: 'Get Details',
+	action: 'Get campaign details',
+	description: "Get a campaign's details: target group, type, duration, channels, tags",
+	properties,
+	execute,
+};

@@ -1,7 +1,8 @@
 import type { INodeProperties } from 'n8n-workflow';
-import { channelIdField } from '../campaign/fields';
+import { channelIdField } from '../common/fields';
 
-export { channelIdField };
+/** The channel of a write: read for every item, as items of several channels may come together. */
+export const channelPerItemField: INodeProperties = { ...channelIdField, description: `${channelIdField.description} Read per item.` };
 
 export const templateIdField: INodeProperties = {
 	displayName: 'Template ID',

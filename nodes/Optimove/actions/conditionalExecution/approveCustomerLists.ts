@@ -1,10 +1,9 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
-import { chunk, optimoveRequest, runtime } from '../../../shared/transport';
-import { itemParameter } from '../itemParameter';
-import { fieldError, readBoolean, readInteger } from '../itemValues';
-import { perItem } from '../runner';
-import { lateReason, readGuard } from './deadline';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, NodeOperationError } from 'n8n-workflow';
+import { optimoveTimestamp } from '../../../shared/time';
+import { chunk, optimoveRequest, clock } from '../../../shared/transport';
+import { fieldError, itemParameter, readBoolean, readInteger } from '../parameters';
+import { perItem } from '../pairedOutput';
+import { enforceDeadline, readGuard } from './deadline';
 
 interface PromoUpdate {
 	CustomerID: string;
@@ -34,7 +33,6 @@ export async function approveCustomerLists(
 	this: IExecuteFunctions,
 	items: INodeExecutionData[],
 	perCall: number,
-	timestamp: (epochMs: number) => string,
 ): Promise<INodeExecutionData[]> {
 	return perItem(this, items, async (itemIndex) => {
 		const campaignId = readInteger(this, itemIndex, 'campaignId', 'Campaign ID');
@@ -52,24 +50,20 @@ export async function approveCustomerLists(
 		});
 
 		const options = itemParameter(this, itemIndex, 'options', {}) as IDataObject;
-		const { deadline, marginMs } = readGuard(this, itemIndex, options, 'clearanceRequiredBy', 'Clearance Required By', 'clearance');
+		const guard = readGuard(this, itemIndex, options, 'clearanceRequiredBy', 'Clearance Required By', 'clearance');
 
 		const calls = chunk(updates, perCall);
 		for (let call = 0; call < calls.length; call++) {
-			const now = runtime.now();
-			const late = deadline === undefined ? undefined : lateReason(deadline, now, marginMs);
+			const now = clock.now();
 			const accepted = call * perCall;
-			if (late) {
-				throw new NodeOperationError(this.getNode(), `Item ${itemIndex}: ${late}`, {
-					itemIndex,
-					description: `${accepted} of ${updates.length} customers of this item were reported before the deadline.`,
-				});
-			}
+			const sendBy = enforceDeadline(this, guard, now, itemIndex, {
+				description: `${accepted} of ${updates.length} customers of this item were reported before the deadline.`,
+			});
 			try {
 				await optimoveRequest.call(this, {
 					route: 'updateCustomerPromotionStatus',
-					body: { TimeStamp: timestamp(now), CampaignID: campaignId, PromosUpdated: calls[call] },
-					deadline: deadline === undefined ? undefined : deadline - marginMs,
+					body: { TimeStamp: optimoveTimestamp(now), CampaignID: campaignId, PromosUpdated: calls[call] },
+					deadline: sendBy,
 					itemIndex,
 				});
 			} catch (failure) {

@@ -1,17 +1,15 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties, IPairedItemData } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
-import { optimoveRequest, runtime } from '../../../shared/transport';
-import { readBoolean, readInteger, readText } from '../itemValues';
-import { itemParameter } from '../itemParameter';
-import { sendAsBatchesFill } from '../runner';
+import { optimoveTimestamp } from '../../../shared/time';
+import { batchLimitOf, optimoveRequest, clock } from '../../../shared/transport';
+import { optionsField } from '../common/fields';
+import { itemParameter, readBoolean, readInteger, readText } from '../parameters';
+import { sendAsBatchesFill } from '../pairedOutput';
 import { approveCustomerLists } from './approveCustomerLists';
 import type { Guard } from './deadline';
-import { deadlineOptions, lateReason, readGuard } from './deadline';
+import { deadlineOptions, enforceDeadline, readGuard } from './deadline';
+import type { Operation } from '../types';
 
-/** Optimove takes at most this many customers per UpdateCustomerPromotionStatus call. */
-export const APPROVALS_PER_CALL = 10_000;
-
-export const description: INodeProperties[] = [
+const properties: INodeProperties[] = [
 	{
 		displayName: 'Input',
 		name: 'input',
@@ -74,26 +72,19 @@ export const description: INodeProperties[] = [
 		description:
 			'When Optimove needs the approvals (the notification\'s ClearanceRequiredBy: "YYYY-MM-DD HH:MM:SS" UTC, ISO 8601 or epoch). Approvals that would arrive later are not sent and fail; unreported customers count as rejected. Empty: no check. Read from the trigger with .first() as shown, it is evaluated once per run; one reading the item (e.g. with .item) is evaluated for every customer.',
 	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		options: [
-			{
-				displayName: 'Output',
-				name: 'output',
-				type: 'options',
-				default: 'customers',
-				options: [
-					{ name: 'One Item per Customer', value: 'customers' },
-					{ name: 'Summary per Campaign', value: 'summary', description: 'One item per campaign: approved, rejected, calls' },
-				],
-			},
-			...deadlineOptions('clearance'),
-		],
-	},
+	optionsField([
+		{
+			displayName: 'Output',
+			name: 'output',
+			type: 'options',
+			default: 'customers',
+			options: [
+				{ name: 'One Item per Customer', value: 'customers' },
+				{ name: 'Summary per Campaign', value: 'summary', description: 'One item per campaign: approved, rejected, calls' },
+			],
+		},
+		...deadlineOptions('clearance'),
+	]),
 ];
 
 interface Approval extends Guard {
@@ -102,20 +93,14 @@ interface Approval extends Guard {
 	approved: boolean;
 }
 
-/** Optimove's naive UTC timestamp, `YYYY-MM-DD HH:MM:SS`. */
-export function optimoveTimestamp(epochMs: number): string {
-	return new Date(epochMs).toISOString().slice(0, 19).replace('T', ' ');
-}
-
 function readApproval(ctx: IExecuteFunctions, itemIndex: number): Approval {
 	const campaignId = readInteger(ctx, itemIndex, 'campaignId', 'Campaign ID');
 	const customerId = readText(ctx, itemIndex, 'customerId', 'Customer ID');
 	const approved = readBoolean(ctx, itemIndex, 'approved', 'Approved');
 	const options = itemParameter(ctx, itemIndex, 'options', {}) as IDataObject;
-	const { deadline, marginMs } = readGuard(ctx, itemIndex, options, 'clearanceRequiredBy', 'Clearance Required By', 'clearance');
-	const late = deadline === undefined ? undefined : lateReason(deadline, runtime.now(), marginMs);
-	if (late) throw new NodeOperationError(ctx.getNode(), `Item ${itemIndex}: ${late}`, { itemIndex });
-	return { campaignId, customerId, approved, deadline, marginMs };
+	const guard = readGuard(ctx, itemIndex, options, 'clearanceRequiredBy', 'Clearance Required By', 'clearance');
+	enforceDeadline(ctx, guard, clock.now(), itemIndex);
+	return { campaignId, customerId, approved, ...guard };
 }
 
 /** One item per campaign from the per-customer results; error items pass through unchanged. */
@@ -142,26 +127,23 @@ function summarise(results: INodeExecutionData[]): INodeExecutionData[] {
 	return out;
 }
 
-export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
+async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
 	if (this.getNodeParameter('input', 0, 'item') === 'list') {
-		return approveCustomerLists.call(this, items, APPROVALS_PER_CALL, optimoveTimestamp);
+		return approveCustomerLists.call(this, items, batchLimitOf('updateCustomerPromotionStatus'));
 	}
 	// Each call leaves as soon as 10 000 customers of a campaign are read, not after every item.
 	const results = await sendAsBatchesFill(this, items.length, {
-		size: APPROVALS_PER_CALL,
+		size: batchLimitOf('updateCustomerPromotionStatus'),
 		read: (itemIndex) => readApproval(this, itemIndex),
 		groupBy: (entry) => entry.campaignId,
 		send: async (entries, itemIndexes) => {
 			// The guard again as the call leaves: its first customers may have been read long before
 			// (a batch fills slowly when every item evaluates an expression).
-			const now = runtime.now();
+			const now = clock.now();
 			let latest: number | undefined;
 			for (const entry of entries) {
-				if (entry.deadline === undefined) continue;
-				const late = lateReason(entry.deadline, now, entry.marginMs);
-				if (late) throw new NodeOperationError(this.getNode(), late, { itemIndex: itemIndexes[0] });
-				const sendBy = entry.deadline - entry.marginMs;
-				latest = latest === undefined ? sendBy : Math.min(latest, sendBy);
+				const sendBy = enforceDeadline(this, entry, now, itemIndexes[0], { itemPrefix: false });
+				if (sendBy !== undefined) latest = latest === undefined ? sendBy : Math.min(latest, sendBy);
 			}
 			await optimoveRequest.call(this, {
 				route: 'updateCustomerPromotionStatus',
@@ -179,3 +161,12 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 	const output = (itemParameter(this, 0, 'options', {}) as IDataObject).output;
 	return output === 'summary' ? summarise(results) : results;
 }
+
+export const approveCustomers: Operation = {
+	value: 'approveCustomers',
+	name: 'Approve Customers',
+	action: 'Approve customers of a scheduled campaign',
+	description: 'Report which customers of a scheduled campaign may receive it (one customer per item, sent in calls of up to 10,000)',
+	properties,
+	execute,
+};

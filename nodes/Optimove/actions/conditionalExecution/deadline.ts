@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { itemParameter } from '../itemParameter';
-import { fieldError } from '../itemValues';
+import { NodeOperationError } from 'n8n-workflow';
+import { parseOptionalInstant } from '../../../shared/time';
+import { fieldError, itemParameter } from '../parameters';
 
 /**
  * Default time kept free before a deadline: an approval must be in Optimove's hands before it.
@@ -14,28 +15,12 @@ const DEADLINE_NAMES: Record<DeadlineKind, string> = {
 	triggered: 'approval deadline',
 };
 
-const NAIVE_UTC = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)$/;
-
 /**
- * A deadline as epoch ms. Accepts epoch numbers (ms, or seconds when below 10^12), digit texts,
- * ISO 8601 with a zone, and Optimove's naive `YYYY-MM-DD HH:MM:SS`, which is UTC.
- * Empty means "no deadline"; anything else unreadable is an error message.
+ * A deadline as epoch ms, read as every time in the package is (parseInstant: a text without an
+ * offset is UTC, never the server's zone). Empty means "no deadline".
  */
 export function parseDeadline(value: unknown): { at?: number; error?: string } {
-	if (value === undefined || value === null || (typeof value === 'string' && value.trim() === '')) return {};
-	let epoch = NaN;
-	if (typeof value === 'number' || (typeof value === 'string' && /^\s*\d+(\.\d+)?\s*$/.test(value))) {
-		const number = Number(value);
-		epoch = number < 1e12 ? number * 1000 : number;
-	} else if (typeof value === 'string') {
-		const text = value.trim();
-		const naive = NAIVE_UTC.exec(text);
-		epoch = Date.parse(naive ? `${naive[1]}T${naive[2]}Z` : text);
-	}
-	if (Number.isFinite(epoch)) return { at: epoch };
-	return {
-		error: `cannot read ${JSON.stringify(value)} as a time: use "YYYY-MM-DD HH:MM:SS" (UTC), ISO 8601 or epoch milliseconds`,
-	};
+	return parseOptionalInstant(value);
 }
 
 /**
@@ -68,6 +53,28 @@ export function readGuard(ctx: IExecuteFunctions, itemIndex: number, options: ID
 	const { at, error } = parseDeadline(itemParameter(ctx, itemIndex, name, ''));
 	if (error) throw fieldError(ctx, itemIndex, field, error);
 	return { deadline: options.sendLate === true ? undefined : at, marginMs };
+}
+
+/**
+ * The deadline check every approval path makes just before it sends: throws the item's "approval
+ * not sent" error when the approval would reach Optimove at or after the deadline (margin included);
+ * otherwise returns the time retries must stop by (undefined without a deadline). `itemPrefix: false`
+ * leaves "Item N:" out of the message, for a batch of several items.
+ */
+export function enforceDeadline(
+	ctx: IExecuteFunctions,
+	guard: Guard,
+	now: number,
+	itemIndex: number,
+	options: { itemPrefix?: boolean; description?: string } = {},
+): number | undefined {
+	if (guard.deadline === undefined) return undefined;
+	const late = lateReason(guard.deadline, now, guard.marginMs);
+	if (late) {
+		const message = options.itemPrefix === false ? late : `Item ${itemIndex}: ${late}`;
+		throw new NodeOperationError(ctx.getNode(), message, options.description === undefined ? { itemIndex } : { itemIndex, description: options.description });
+	}
+	return guard.deadline - guard.marginMs;
 }
 
 /** The options every approval operation offers around its deadline. */

@@ -1,12 +1,12 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
-import { optimoveRequest, runtime } from '../../../shared/transport';
-import { itemParameter } from '../itemParameter';
-import { readBoolean, readObject, readText } from '../itemValues';
-import { perItem } from '../runner';
-import { deadlineOptions, lateReason, readGuard } from './deadline';
+import { optimoveRequest, clock } from '../../../shared/transport';
+import { optionsField } from '../common/fields';
+import { itemParameter, readBoolean, readObject, readText } from '../parameters';
+import { perItem } from '../pairedOutput';
+import { deadlineOptions, enforceDeadline, readGuard } from './deadline';
+import type { Operation } from '../types';
 
-export const description: INodeProperties[] = [
+const properties: INodeProperties[] = [
 	{
 		displayName: 'Request UID',
 		name: 'requestUid',
@@ -31,44 +31,43 @@ export const description: INodeProperties[] = [
 		description:
 			"The notification's conditional_execution_approval_deadline (epoch ms or ISO 8601). An approval that would arrive later is not sent and the item fails. Empty: no check.",
 	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		options: [
-			{
-				displayName: 'Additional Data (JSON)',
-				name: 'additionalData',
-				type: 'json',
-				default: '{}',
-				description: 'Sent to Optimove as additional_data',
-			},
-			...deadlineOptions('triggered'),
-		],
-	},
+	optionsField([
+		{
+			displayName: 'Additional Data (JSON)',
+			name: 'additionalData',
+			type: 'json',
+			default: '{}',
+			description: 'Sent to Optimove as additional_data',
+		},
+		...deadlineOptions('triggered'),
+	]),
 ];
 
-export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
+async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
 	return perItem(this, items, async (itemIndex) => {
 		const requestUid = readText(this, itemIndex, 'requestUid', 'Request UID');
 		const approved = readBoolean(this, itemIndex, 'approved', 'Approved');
 		const options = itemParameter(this, itemIndex, 'options', {}) as IDataObject;
 		const additionalData = options.additionalData === undefined ? {} : readObject(this, itemIndex, 'options.additionalData', 'Additional Data');
-		const { deadline, marginMs } = readGuard(this, itemIndex, options, 'approvalDeadline', 'Approval Deadline', 'triggered');
-		const now = runtime.now();
-		if (deadline !== undefined) {
-			const late = lateReason(deadline, now, marginMs);
-			if (late) throw new NodeOperationError(this.getNode(), `Item ${itemIndex}: ${late}`, { itemIndex });
-		}
+		const guard = readGuard(this, itemIndex, options, 'approvalDeadline', 'Approval Deadline', 'triggered');
+		const now = clock.now();
+		const sendBy = enforceDeadline(this, guard, now, itemIndex);
 		const { status } = await optimoveRequest.call(this, {
 			route: 'sendWebhookApproval',
 			body: { timestamp: now, request_uid: requestUid, approved, additional_data: additionalData },
 			// Retries stop once they could no longer reach Optimove before the deadline.
-			deadline: deadline === undefined ? undefined : deadline - marginMs,
+			deadline: sendBy,
 			itemIndex,
 		});
 		return { requestUid, approved, sent: true, status };
 	});
 }
+
+export const sendTriggeredApproval: Operation = {
+	value: 'sendTriggeredApproval',
+	name: 'Send Triggered Approval',
+	action: 'Send a triggered approval',
+	description: 'Answer a triggered conditional-execution notification before its deadline',
+	properties,
+	execute,
+};

@@ -1,9 +1,10 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 import { replayWindowRefusal, signatureHeaderOf, verifySignature } from '../../../shared/signature';
-import { credentialsFor, runtime } from '../../../shared/transport';
+import { credentialsFor, clock } from '../../../shared/transport';
 import { maxNotificationAgeOption, normalizeTriggeredNotification, parseNotificationBody } from '../../../shared/triggeredNotification';
-import { perItem } from '../runner';
+import { perItem } from '../pairedOutput';
+import type { Operation } from '../types';
 
 /**
  * For flows that receive triggered notifications with n8n's own Webhook node (Raw Body on) instead
@@ -11,7 +12,7 @@ import { perItem } from '../runner';
  * node. This checks what the trigger checks — the signature over the exact bytes, the replay window
  * — and outputs the same item the trigger would.
  */
-export const description: INodeProperties[] = [
+const properties: INodeProperties[] = [
 	{
 		displayName:
 			"Receive the notifications with n8n's Webhook node (HTTP Method POST, Options → Raw Body on), register its production URL with Webhook → Create, and put this operation right after it. A notification that fails the check fails its item, so nothing downstream approves it.",
@@ -61,7 +62,7 @@ async function verifyItem(ctx: IExecuteFunctions, item: INodeExecutionData, item
 	return { json: normalizeTriggeredNotification(payload, now, { verified: true }) };
 }
 
-export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
+async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
 	const credentials = await credentialsFor(this, 'optimoveApi');
 	const secret = typeof credentials.webhookSecret === 'string' ? credentials.webhookSecret : '';
 	if (!secret) {
@@ -70,7 +71,7 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 				"Enter the tenant's triggered conditional-execution secret on the credential (Conditional Execution → Update Triggered Settings sets one at Optimove).",
 		});
 	}
-	const now = runtime.now();
+	const now = clock.now();
 	return perItem(this, items, async (itemIndex) => {
 		const result = await verifyItem(this, items[itemIndex], itemIndex, secret, now);
 		if ('refusal' in result) {
@@ -83,3 +84,12 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		return result.json;
 	});
 }
+
+export const verifyTriggeredNotification: Operation = {
+	value: 'verifyTriggeredNotification',
+	name: 'Verify Triggered Notification',
+	action: 'Verify a triggered notification',
+	description: "Check the signature and age of a triggered notification received by n8n's Webhook node, and output it as the Optimove Trigger would",
+	properties,
+	execute,
+};

@@ -1,9 +1,10 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { optimoveRequest } from '../../../shared/transport';
-import { readText } from '../itemValues';
-import { perItem } from '../runner';
+import { readText } from '../parameters';
+import { perItem } from '../pairedOutput';
+import type { Operation } from '../types';
 
-export const description: INodeProperties[] = [
+const properties: INodeProperties[] = [
 	{
 		displayName: 'Customer ID',
 		name: 'customerId',
@@ -14,7 +15,7 @@ export const description: INodeProperties[] = [
 	},
 ];
 
-export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
+async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
 	return perItem(this, items, async (itemIndex) => {
 		const customerId = readText(this, itemIndex, 'customerId', 'Customer ID');
 		const { body } = await optimoveRequest.call(this, {
@@ -28,3 +29,12 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		return { customerId, attributes, fields };
 	});
 }
+
+export const getAttributes: Operation = {
+	value: 'getAttributes',
+	name: 'Get Attributes',
+	action: 'Get customer attributes',
+	description: "Get a customer's attributes",
+	properties,
+	execute,
+};

@@ -1,12 +1,14 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { fieldError, readText } from '../itemValues';
-import { writeInBatches } from '../runner';
+import { batchLimitOf } from '../../../shared/transport';
+import { optionsField } from '../common/fields';
+import { fieldError, readText } from '../parameters';
+import { writeInBatches } from '../pairedOutput';
+import type { Operation } from '../types';
 
-/** Optimove's limits for UpdateCustomerAttributes. */
-export const CUSTOMERS_PER_CALL = 1000;
+/** Optimove takes at most this many attributes per customer in UpdateCustomerAttributes. */
 export const ATTRIBUTES_PER_CUSTOMER = 10;
 
-export const description: INodeProperties[] = [
+const properties: INodeProperties[] = [
 	{
 		displayName: 'Customer ID',
 		name: 'customerId',
@@ -64,22 +66,15 @@ export const description: INodeProperties[] = [
 		description: 'Comma-separated fields of the item that are not attributes (the customer ID field, for one)',
 		displayOptions: { show: { attributesFrom: ['item'] } },
 	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		options: [
-			{
-				displayName: 'Callback URL',
-				name: 'callbackUrl',
-				type: 'string',
-				default: '',
-				description: 'Optimove posts the outcome of each call here later (isSuccess, errors per customer and field)',
-			},
-		],
-	},
+	optionsField([
+		{
+			displayName: 'Callback URL',
+			name: 'callbackUrl',
+			type: 'string',
+			default: '',
+			description: 'Optimove posts the outcome of each call here later (isSuccess, errors per customer and field)',
+		},
+	]),
 ];
 
 interface CustomerUpdate {
@@ -130,9 +125,9 @@ function readUpdate(ctx: IExecuteFunctions, items: INodeExecutionData[], itemInd
 	};
 }
 
-export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
+async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
 	return writeInBatches(this, items, {
-		size: CUSTOMERS_PER_CALL,
+		size: batchLimitOf('updateCustomerAttributes'),
 		read: (itemIndex) => readUpdate(this, items, itemIndex),
 		// One callback URL per call: items with different URLs go in different calls.
 		groupBy: (update) => update.callbackUrl,
@@ -153,3 +148,12 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		}),
 	});
 }
+
+export const updateAttributes: Operation = {
+	value: 'updateAttributes',
+	name: 'Update Attributes',
+	action: 'Update customer attributes',
+	description: 'Update up to 10 attributes per customer (one customer per item), sent 1,000 customers per call',
+	properties,
+	execute,
+};

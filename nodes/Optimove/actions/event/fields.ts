@@ -1,7 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 import { CONTEXT_PREFIX, OOTB_EVENTS, paramType } from '../../../shared/events/catalogue';
 
-/** Field names and their UI, generated from the event catalogue. */
+// Field names and their UI, generated from the event catalogue.
 
 function title(name: string): string {
 	return name

@@ -3,23 +3,15 @@ import { NodeOperationError } from 'n8n-workflow';
 import { RATE_LIMITED_EVENTS } from '../../../shared/events/catalogue';
 import { EventValidationError } from '../../../shared/events/validate';
 import type { EventInput, OptimoveEvent } from '../../../shared/events/validate';
-import { credentialsFor, optimoveRequest, runtime } from '../../../shared/transport';
-import { WINDOW_SAFETY_MS } from '../../../shared/transport/limiter';
-import type { RateLimit } from '../../../shared/transport/limiter';
-import { inBatches, prepareItems } from '../runner';
-import { fieldReader } from './read';
-
-/** Optimove takes at most 10 events per request. */
-export const EVENTS_PER_REQUEST = 10;
+import { batchLimitOf, credentialsFor, optimoveRequest, clock } from '../../../shared/transport';
+import { inBatches, prepareItems } from '../pairedOutput';
+import { fieldReader } from '../parameters';
 
 /**
  * Requests in flight at once. Optimove allows 10 000 requests/s per tenant, so a few parallel
  * requests only hide round-trip latency; rate-limited events are still paced by the limiter.
  */
 export const REQUESTS_IN_FLIGHT = 8;
-
-/** Registration and user details update: at most 50 requests per 10 s, plus a safety margin. */
-export const RATE_LIMITED_RATE: RateLimit = { limit: 50, windowMs: 10_000 + WINDOW_SAFETY_MS };
 
 type Build = (input: EventInput, tenant: number, now: number) => OptimoveEvent;
 
@@ -53,7 +45,7 @@ function acknowledged(body: unknown): { ok: boolean; message: string } {
 }
 
 /**
- * Validates every item into an event, then sends them in signed requests of at most 10. Events
+ * Validates every item into an event, then sends them in signed requests of at most 10 (the route's batch limit). Events
  * Optimove rate-limits (registration, user details update) never share a request with others and
  * go at most 50 requests per 10 s; a 200 whose body is not `"status":"success"` fails its batch.
  */
@@ -65,7 +57,7 @@ export async function sendEvents(
 ): Promise<INodeExecutionData[]> {
 	const credentials = await credentialsFor(ctx, 'optimoveEventsApi');
 	const tenant = Number(credentials.tenantId);
-	const now = runtime.now();
+	const now = clock.now();
 	const prepared = prepareItems(items, (itemIndex) => {
 		try {
 			return build(readInput(itemIndex), tenant, now);
@@ -81,16 +73,15 @@ export async function sendEvents(
 	return inBatches(
 		ctx,
 		prepared,
-		EVENTS_PER_REQUEST,
+		batchLimitOf('sendEvents'),
 		async (events, itemIndexes) => {
 			const limited = RATE_LIMITED_EVENTS.has(events[0].event);
-			// Rate-limited requests are counted from their answer (see CompletionWindowLimiter), so none
-			// reaches Optimove within the window of the arrival of the request 50 before it.
+			// Rate-limited events count against the events group's limit per tenant (the transport's table).
 			const { body } = await optimoveRequest.call(ctx, {
 				route: 'sendEvents',
 				body: events,
 				itemIndex: itemIndexes[0],
-				rateLimit: limited ? { key: String(tenant), rate: RATE_LIMITED_RATE, countFrom: 'answer' } : undefined,
+				limitKey: limited ? String(tenant) : undefined,
 			});
 			const ack = acknowledged(body);
 			if (!ack.ok) {

@@ -3,10 +3,11 @@ import { NodeOperationError } from 'n8n-workflow';
 import { buildCustomEvent } from '../../../shared/events/validate';
 import type { EventInput } from '../../../shared/events/validate';
 import { identityFields, itemFieldNames } from './fields';
-import { fieldReader, pairsReader } from './read';
+import { fieldReader, pairsReader } from '../parameters';
 import { identityReader, readItemFieldNames, sendEvents } from './send';
+import type { Operation } from '../types';
 
-export const description: INodeProperties[] = [
+const properties: INodeProperties[] = [
 	{
 		displayName: 'Event Key',
 		name: 'eventKey',
@@ -79,7 +80,7 @@ function jsonParameters(ctx: IExecuteFunctions, itemIndex: number, raw: unknown)
 	return value as Record<string, unknown>;
 }
 
-export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
+async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
 	const mode = this.getNodeParameter('parametersFrom', 0, 'keyValue') as string;
 	const eventKey = fieldReader(this, 'eventKey', '');
 	if (mode === 'item') {
@@ -99,3 +100,12 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 	});
 	return sendEvents(this, items, readInput, buildCustomEvent);
 }
+
+export const sendCustomEvent: Operation = {
+	value: 'sendCustomEvent',
+	name: 'Send Custom Event',
+	action: 'Send a custom event',
+	description: 'Report a custom server-side event',
+	properties,
+	execute,
+};

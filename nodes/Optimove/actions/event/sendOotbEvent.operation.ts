@@ -3,10 +3,11 @@ import { CONTEXT_PREFIX, OOTB_EVENT_BY_NAME, OOTB_EVENTS, PARAMS_OF_EVENT } from
 import { buildOotbEvent } from '../../../shared/events/validate';
 import type { EventInput } from '../../../shared/events/validate';
 import { additionalParameters, identityFields, itemFieldNames, MANDATORY_FIELD_PREFIX, mandatoryFields, perItemParameters } from './fields';
-import { collectionReaders, fieldReader, pairsReader } from './read';
+import { collectionReaders, fieldReader, pairsReader } from '../parameters';
 import { identityReader, readItemFieldNames, sendEvents } from './send';
+import type { Operation } from '../types';
 
-export const description: INodeProperties[] = [
+const properties: INodeProperties[] = [
 	{
 		displayName: 'Event Source',
 		name: 'eventSource',
@@ -121,10 +122,19 @@ function perItemFieldsReader(ctx: IExecuteFunctions, eventOf: (itemIndex: number
 	return (itemIndex) => ({ event: eventOf(itemIndex), ...identity(itemIndex), params: params(itemIndex) });
 }
 
-export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
+async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
 	const fromItem = this.getNodeParameter('parametersFrom', 0, 'fields') === 'item';
 	const eventOf = eventReader(this);
 	if (fromItem) return sendEvents(this, items, itemFieldsReader(this, items, eventOf), buildOotbEvent);
 	if (this.getNodeParameter('eventSource', 0, 'fixed') === 'perItem') return sendEvents(this, items, perItemFieldsReader(this, eventOf), buildOotbEvent);
 	return sendEvents(this, items, fieldsReader(this, eventOf(0)), buildOotbEvent);
 }
+
+export const sendOotbEvent: Operation = {
+	value: 'sendOotbEvent',
+	name: 'Send OOTB Event',
+	action: 'Send an OOTB event',
+	description: "Report one of Optimove's out-of-the-box events",
+	properties,
+	execute,
+};

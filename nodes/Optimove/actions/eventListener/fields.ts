@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { EVENT_TYPE_BY_ID, LISTENER_EVENT_TYPES } from '../../../shared/listeners';
 import type { Slot } from '../../../shared/listeners';
-import { fieldError, readInteger } from '../itemValues';
+import { fieldError, readInteger } from '../parameters';
 
 export const eventTypeField: INodeProperties = {
 	displayName: 'Event Type',

@@ -1,9 +1,10 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { EVENT_TYPE_BY_ID, pointsUnder, registeredListeners } from '../../../shared/listeners';
-import { limitField, returnAllField } from '../campaign/fields';
-import { perItem } from '../runner';
+import { limitField, readLimit, returnAllField } from '../common/fields';
+import { perItem } from '../pairedOutput';
+import type { Operation } from '../types';
 
-export const description: INodeProperties[] = [
+const properties: INodeProperties[] = [
 	returnAllField,
 	limitField,
 	{
@@ -18,12 +19,10 @@ export const description: INodeProperties[] = [
 ];
 
 /** One item per registered listener, saying whether it points at this n8n (orphans stand out). */
-export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
+async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
 	return perItem(this, items, async (itemIndex) => {
 		const base = String(this.getNodeParameter('instanceUrl', itemIndex, '') || this.getInstanceBaseUrl());
-		const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
-		const limit = returnAll ? undefined : (this.getNodeParameter('limit', itemIndex, 50) as number);
-		const listeners = (await registeredListeners(this)).slice(0, limit);
+		const listeners = (await registeredListeners(this)).slice(0, readLimit(this, itemIndex));
 		return listeners.map((listener) => ({
 			eventTypeId: listener.eventTypeId,
 			eventType: EVENT_TYPE_BY_ID.get(listener.eventTypeId)?.name ?? null,
@@ -33,3 +32,12 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		}));
 	});
 }
+
+export const getMany: Operation = {
+	value: 'getMany',
+	name: 'Get Many',
+	action: 'Get many event listeners',
+	description: 'List many registered listeners and whether each points at this n8n',
+	properties,
+	execute,
+};

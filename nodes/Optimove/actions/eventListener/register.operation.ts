@@ -1,11 +1,12 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 import { describeSlot, EVENT_TYPE_BY_ID, findSlot, registeredListeners, registerListener } from '../../../shared/listeners';
-import { readText } from '../itemValues';
-import { perItem } from '../runner';
+import { readText } from '../parameters';
+import { perItem } from '../pairedOutput';
 import { channelField, eventTypeField, readSlot } from './fields';
+import type { Operation } from '../types';
 
-export const description: INodeProperties[] = [
+const properties: INodeProperties[] = [
 	eventTypeField,
 	channelField,
 	{
@@ -27,7 +28,7 @@ export const description: INodeProperties[] = [
 	},
 ];
 
-export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
+async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
 	return perItem(this, items, async (itemIndex) => {
 		const slot = readSlot(this, itemIndex);
 		const url = readText(this, itemIndex, 'listenerUrl', 'Listener URL');
@@ -54,3 +55,12 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		};
 	});
 }
+
+export const register: Operation = {
+	value: 'register',
+	name: 'Register',
+	action: 'Register an event listener',
+	description: 'Register a URL for an event type (and channel)',
+	properties,
+	execute,
+};

@@ -1,10 +1,11 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 import { describeSlot, findSlot, pointsUnder, registeredListeners, unregisterListener, urlBase } from '../../../shared/listeners';
-import { perItem } from '../runner';
+import { perItem } from '../pairedOutput';
 import { channelField, eventTypeField, readSlot } from './fields';
+import type { Operation } from '../types';
 
-export const description: INodeProperties[] = [
+const properties: INodeProperties[] = [
 	eventTypeField,
 	channelField,
 	{
@@ -24,7 +25,7 @@ export const description: INodeProperties[] = [
 	},
 ];
 
-export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
+async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
 	return perItem(this, items, async (itemIndex) => {
 		const slot = readSlot(this, itemIndex);
 		const expected = String(this.getNodeParameter('expectedUrl', itemIndex, '') ?? '').trim();
@@ -44,3 +45,12 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		return { ...slot, unregistered: true, previousUrl: current.url };
 	});
 }
+
+export const unregister: Operation = {
+	value: 'unregister',
+	name: 'Unregister',
+	action: 'Unregister an event listener',
+	description: "Remove a slot's listener, only if it is yours",
+	properties,
+	execute,
+};

@@ -1,13 +1,11 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { runtime } from '../../../shared/transport';
-import { parseDeadline } from '../conditionalExecution/deadline';
-import { fieldError, readText } from '../itemValues';
-import { writeInBatches } from '../runner';
+import { parseOptionalInstant } from '../../../shared/time';
+import { batchLimitOf, clock } from '../../../shared/transport';
+import { fieldError, readText } from '../parameters';
+import { writeInBatches } from '../pairedOutput';
+import type { Operation } from '../types';
 
-/** Redemptions per call. */
-export const REDEMPTIONS_PER_CALL = 100;
-
-export const description: INodeProperties[] = [
+const properties: INodeProperties[] = [
 	{
 		displayName: 'Promotion ID',
 		name: 'promotionId',
@@ -32,17 +30,26 @@ export const description: INodeProperties[] = [
 	},
 ];
 
-export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
+async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
 	return writeInBatches(this, items, {
-		size: REDEMPTIONS_PER_CALL,
+		size: batchLimitOf('reportRedemption'),
 		read: (i) => {
 			const promotionId = readText(this, i, 'promotionId', 'Promotion ID');
 			const customerId = readText(this, i, 'customerId', 'Customer ID');
-			const { at, error } = parseDeadline(this.getNodeParameter('timestamp', i, ''));
+			const { at, error } = parseOptionalInstant(this.getNodeParameter('timestamp', i, ''));
 			if (error) throw fieldError(this, i, 'Redeemed At', error);
-			return { promotionId, customerId, timestamp: new Date(at ?? runtime.now()).toISOString() };
+			return { promotionId, customerId, timestamp: new Date(at ?? clock.now()).toISOString() };
 		},
 		request: (redemptions) => ({ route: 'reportRedemption', body: redemptions }),
 		output: (r) => ({ ...r, reported: true }),
 	});
 }
+
+export const reportRedemption: Operation = {
+	value: 'reportRedemption',
+	name: 'Report Redemption',
+	action: 'Report a redemption',
+	description: 'Report rewards customers redeemed (one per item, 100 per call; assumed route)',
+	properties,
+	execute,
+};

@@ -1,12 +1,14 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { optimoveRequest } from '../../../shared/transport';
-import { readObject, readText } from '../itemValues';
-import { inBatches, prepareItems } from '../runner';
+import { optionsField } from '../common/fields';
+import { readObject, readText } from '../parameters';
+import { inBatches, prepareItems } from '../pairedOutput';
+import type { Operation } from '../types';
 
 /** Contexts per validateCustomers call by default (the API's own maximum is not public). */
 export const DEFAULT_CONTEXTS_PER_CALL = 100;
 
-export const description: INodeProperties[] = [
+const properties: INodeProperties[] = [
 	{
 		displayName: 'Promocode ID',
 		name: 'promocodeId',
@@ -23,37 +25,30 @@ export const description: INodeProperties[] = [
 		default: '={{ $json.CustomerID }}',
 		description: "Sent as the context's customerId; numbers are sent as text",
 	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		options: [
-			{
-				displayName: 'Additional Context (JSON)',
-				name: 'context',
-				type: 'json',
-				default: '{}',
-				description: "More fields of this item's validation context, merged with the customer ID",
-			},
-			{
-				displayName: 'Batch Size',
-				name: 'batchSize',
-				type: 'number',
-				typeOptions: { minValue: 1, maxValue: 1000 },
-				default: DEFAULT_CONTEXTS_PER_CALL,
-				description: 'Contexts per call',
-			},
-			{
-				displayName: 'Campaign Data (JSON)',
-				name: 'campaignData',
-				type: 'json',
-				default: '{}',
-				description: 'Sent as campaignData; items with different campaign data go in different calls',
-			},
-		],
-	},
+	optionsField([
+		{
+			displayName: 'Additional Context (JSON)',
+			name: 'context',
+			type: 'json',
+			default: '{}',
+			description: "More fields of this item's validation context, merged with the customer ID",
+		},
+		{
+			displayName: 'Batch Size',
+			name: 'batchSize',
+			type: 'number',
+			typeOptions: { minValue: 1, maxValue: 1000 },
+			default: DEFAULT_CONTEXTS_PER_CALL,
+			description: 'Contexts per call',
+		},
+		{
+			displayName: 'Campaign Data (JSON)',
+			name: 'campaignData',
+			type: 'json',
+			default: '{}',
+			description: 'Sent as campaignData; items with different campaign data go in different calls',
+		},
+	]),
 ];
 
 interface Validation {
@@ -84,7 +79,7 @@ function resultsOf(body: unknown): IDataObject[] | undefined {
 	return Array.isArray(wrapped) ? (wrapped as IDataObject[]) : undefined;
 }
 
-export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
+async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
 	const prepared = prepareItems(items, (itemIndex) => readValidation(this, itemIndex));
 	const size = Number((this.getNodeParameter('options', 0, {}) as IDataObject).batchSize ?? DEFAULT_CONTEXTS_PER_CALL);
 	return inBatches(
@@ -115,3 +110,12 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		{ groupBy: (entry) => entry.group },
 	);
 }
+
+export const validateCustomers: Operation = {
+	value: 'validateCustomers',
+	name: 'Validate Customers',
+	action: 'Validate customers for a promotion',
+	description: 'Check which customers a promotion code applies to and what reward each gets (one customer per item)',
+	properties,
+	execute,
+};

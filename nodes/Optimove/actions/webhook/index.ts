@@ -1,20 +1,7 @@
-import type { INodeProperties } from 'n8n-workflow';
-import type { ResourceModule } from '../types';
-import { create, get, getMany, remove } from './operations';
+import { defineResource } from '../types';
+import { create } from './create.operation';
+import { deleteWebhook } from './delete.operation';
+import { get } from './get.operation';
+import { getMany } from './getMany.operation';
 
-const operationProperty: INodeProperties = {
-	displayName: 'Operation',
-	name: 'operation',
-	type: 'options',
-	noDataExpression: true,
-	displayOptions: { show: { resource: ['webhook'] } },
-	options: [
-		{ name: 'Create', value: 'create', description: 'Register a URL for triggered conditional-execution notifications', action: 'Create a webhook' },
-		{ name: 'Delete', value: 'delete', description: 'Delete a webhook', action: 'Delete a webhook' },
-		{ name: 'Get', value: 'get', description: 'Get a webhook', action: 'Get a webhook' },
-		{ name: 'Get Many', value: 'getMany', description: 'List many webhooks of the tenant', action: 'Get many webhooks' },
-	],
-	default: 'getMany',
-};
-
-export const webhook: ResourceModule = { operationProperty, operations: { create, delete: remove, get, getMany } };
+export const webhook = defineResource('webhook', [create, deleteWebhook, get, getMany], 'getMany');

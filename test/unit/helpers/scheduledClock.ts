@@ -1,25 +1,25 @@
-import { runtime } from '../../../nodes/shared/transport';
+import { clock } from '../../../nodes/shared/transport';
 
 export interface ScheduledClockOptions {
-	/** More copies of the transport's runtime to drive (other "processes", see shared-key.test.ts). */
-	runtimes?: Array<typeof runtime>;
-	/** What `runtime.random()` returns (default 0.5). */
+	/** More copies of the transport's clock to drive (other "processes", see shared-key.test.ts). */
+	clocks?: Array<typeof clock>;
+	/** What `clock.random()` returns (default 0.5). */
 	random?: () => number;
 }
 
 /**
- * A discrete-event virtual clock for the transport: `runtime.sleep(ms)` becomes a timer that
+ * A discrete-event virtual clock for the transport: `clock.sleep(ms)` becomes a timer that
  * fires, in time order, when `run()` has nothing else to do. Unlike helpers/clock (where every
  * sleep advances time at once, one after another), concurrent sleeps overlap as they would in
  * real time, so schedules of several requests in flight are exact and deterministic.
  */
 export function useScheduledClock(
 	start = Date.UTC(2026, 10, 22, 9, 0, 0),
-	{ runtimes = [], random = () => 0.5 }: ScheduledClockOptions = {},
+	{ clocks = [], random = () => 0.5 }: ScheduledClockOptions = {},
 ) {
 	const state = { now: start, seq: 0 };
 	const timers: Array<{ at: number; seq: number; resolve: () => void }> = [];
-	const spies = [runtime, ...runtimes].flatMap((target) => [
+	const spies = [clock, ...clocks].flatMap((target) => [
 		jest.spyOn(target, 'now').mockImplementation(() => state.now),
 		jest.spyOn(target, 'sleep').mockImplementation(
 			async (ms: number) =>

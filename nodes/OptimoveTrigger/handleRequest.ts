@@ -1,12 +1,12 @@
 import { timingSafeEqual } from 'crypto';
 import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 import { replayWindowRefusal, signatureHeaderOf, verifySignature } from '../shared/signature';
-import { runtime } from '../shared/transport';
+import { clock } from '../shared/transport';
 import { normalizeTriggeredNotification, parseNotificationBody } from '../shared/triggeredNotification';
 import type { SignatureStatus } from '../shared/triggeredNotification';
-import type { Scope } from './listenerLifecycle';
+import type { TriggerState } from './triggerState';
 import { signingSecret } from './signingSecret';
-import { normalizeListenerEvent } from './normalize';
+import { normalizeListenerEvent } from './listenerEvent';
 import { matchesTokenHash } from './urlToken';
 
 const NO_SECRET_NOTE =
@@ -32,7 +32,7 @@ function sameToken(given: unknown, expected: string | undefined): boolean {
  * static data holds its hash, or, until the next activation migrates it, an earlier version's plain token.
  */
 function hasValidToken(ctx: IWebhookFunctions): boolean {
-	const data = ctx.getWorkflowStaticData('node') as { production?: Scope; test?: Scope };
+	const data = ctx.getWorkflowStaticData('node') as { production?: TriggerState; test?: TriggerState };
 	const scope = ctx.getMode() === 'manual' ? data.test : data.production;
 	const given = (ctx.getQueryData() as IDataObject).token;
 	return scope?.tokenHash ? matchesTokenHash(given, scope.tokenHash) : sameToken(given, scope?.token);
@@ -100,7 +100,7 @@ export async function handleRequest(this: IWebhookFunctions): Promise<IWebhookRe
 	const body = await readBody(request);
 	if (body.error) return reject(this, body.status as number, body.error);
 	const raw = body.raw;
-	const now = runtime.now();
+	const now = clock.now();
 
 	if (source !== 'triggeredConditionalExecution') {
 		const { payload, error } = parseBody(request, raw);

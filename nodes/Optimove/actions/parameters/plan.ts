@@ -1,16 +1,13 @@
-import type { IExecuteFunctions, NodeParameterValueType } from 'n8n-workflow';
-
-/**
- * Per-item parameter values with a fast path for the most common expression, a plain field
- * reference such as `{{ $json.CustomerID }}` or `{{ $json["Customer ID"].id }}`.
- *
- * Why: n8n 2.x evaluates every expression in an isolated engine, about a millisecond each on a
- * small machine, and the defaults of per-item fields (Customer ID, Campaign ID, Request UID…) are
- * such references. Reading the field from the input item gives the same value for a fraction of
- * the cost. Anything else — other variables, operators, text around the braces, a value that is
- * missing or not a primitive — goes through n8n's own evaluation, so behaviour and n8n's errors
- * stay exactly n8n's.
- */
+// The one fast path for per-item parameter values: how a raw parameter is read for every item.
+// A plain field reference such as `{{ $json.CustomerID }}` or `{{ $json["Customer ID"].id }}` is
+// read from the input item; a value that is the same for every item of a run is evaluated once.
+//
+// Why: n8n 2.x evaluates every expression in an isolated engine, about a millisecond each on a
+// small machine, and the defaults of per-item fields (Customer ID, Campaign ID, Request UID…) are
+// such references. Reading the field from the input item gives the same value for a fraction of
+// the cost. Anything else — other variables, operators, text around the braces, a value that is
+// missing or not a primitive — goes through n8n's own evaluation, so behaviour and n8n's errors
+// stay exactly n8n's.
 
 const FIELD_REFERENCE = /^=\{\{\s*\$json((?:\.[A-Za-z_$][\w$]*|\[\s*(?:"[^"\\]*"|'[^'\\]*')\s*\])+)\s*\}\}$/;
 const SEGMENT = /\.([A-Za-z_$][\w$]*)|\[\s*(?:"([^"\\]*)"|'([^'\\]*)')\s*\]/g;
@@ -93,44 +90,11 @@ export function isRunConstant(raw: unknown): boolean {
 }
 
 /** How a parameter is read for each item: from the item's JSON, once per run, or by n8n per item. */
-type Plan = { path: string[] } | { constant: true; evaluated?: { value: unknown } } | { perItem: true };
+export type Plan = { path: string[] } | { constant: true } | { perItem: true };
 
-// Per execution context (one node run): n8n's getNode() returns a fresh deep copy on every call.
-const plans = new WeakMap<IExecuteFunctions, Map<string, Plan>>();
-
-function planOf(ctx: IExecuteFunctions, name: string): Plan {
-	let byName = plans.get(ctx);
-	if (!byName) {
-		byName = new Map();
-		plans.set(ctx, byName);
-	}
-	let plan = byName.get(name);
-	if (!plan) {
-		let raw: unknown = ctx.getNode().parameters;
-		for (const key of name.split('.')) raw = raw !== null && typeof raw === 'object' ? (raw as Record<string, unknown>)[key] : undefined;
-		const path = fieldReferencePath(raw);
-		plan = path ? { path } : isRunConstant(raw) ? { constant: true } : { perItem: true };
-		byName.set(name, plan);
-	}
-	return plan;
-}
-
-/**
- * `getNodeParameter(name, itemIndex, fallback)` without n8n's evaluation where it is not needed:
- * plain field references are read from the item, and a value that is the same for every item (a
- * fixed value, or an expression such as `{{ $('Optimove Trigger').first().json.clearanceRequiredBy }}`)
- * is evaluated by n8n once per run, for the first item that asks, and reused: exactly what per-item
- * evaluation would give, for one evaluation instead of one per item. A failed evaluation is not
- * kept (the next item evaluates again, as before). The reused value is shared: do not modify it.
- */
-export function itemParameter(ctx: IExecuteFunctions, itemIndex: number, name: string, fallback?: unknown): unknown {
-	const plan = planOf(ctx, name);
-	if ('path' in plan) {
-		const value = readPath(ctx.getInputData()[itemIndex]?.json, plan.path);
-		if (value !== undefined) return value;
-	} else if ('constant' in plan) {
-		plan.evaluated ??= { value: ctx.getNodeParameter(name, itemIndex, fallback as NodeParameterValueType) as unknown };
-		return plan.evaluated.value;
-	}
-	return ctx.getNodeParameter(name, itemIndex, fallback as NodeParameterValueType) as unknown;
+/** The plan for a raw (unevaluated) parameter value. */
+export function planFor(raw: unknown): Plan {
+	const path = fieldReferencePath(raw);
+	if (path) return { path };
+	return isRunConstant(raw) ? { constant: true } : { perItem: true };
 }

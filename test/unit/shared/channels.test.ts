@@ -1,16 +1,10 @@
 import { Optimove } from '../../../nodes/Optimove/Optimove.node';
 import { OptimoveTrigger } from '../../../nodes/OptimoveTrigger/OptimoveTrigger.node';
 import { getExecutionChannels } from '../../../nodes/shared/channels';
-import { resetLimiters } from '../../../nodes/shared/transport/limiter';
-import { useVirtualClock } from '../helpers/clock';
+import { useTestClock } from '../helpers/clock';
 import { REST_CREDENTIALS, TEST_NODE } from '../helpers/n8nContext';
 
-let clock: ReturnType<typeof useVirtualClock>;
-beforeEach(() => {
-	resetLimiters();
-	clock = useVirtualClock();
-});
-afterEach(() => clock.restore());
+useTestClock();
 
 describe('Execution channel dropdown', () => {
 	it('reads ChannelID or ChannelId, names each "Name (ID)" and sorts by name', async () => {

@@ -9,7 +9,10 @@ const PLAIN_ISO = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,3}
 /** The range of a JavaScript date (and of luxon's). */
 const MAX_EPOCH_MS = 8.64e15;
 
-export interface EventTime {
+// Instants as the package reads and writes them. Every reader is zone-free: a text without an
+// offset is UTC (Optimove's own convention), never the server's local time.
+
+export interface Instant {
 	/** Epoch milliseconds. */
 	epochMs: number;
 	/** Microseconds within the second (0–999999), kept when the input carried them. */
@@ -71,11 +74,11 @@ const TIME_ERROR = (value: unknown) =>
 	`cannot read ${JSON.stringify(value)} as a time: use ISO 8601 (e.g. 2024-05-27T12:30:00+02:00), epoch seconds or milliseconds, or "YYYY-MM-DD HH:MM:SS UTC"`;
 
 /**
- * Reads an event time: epoch seconds or milliseconds (number or digits; below 10^12 means
- * seconds), ISO-8601 with any offset, Optimove's `YYYY-MM-DD HH:MM:SS[.ffffff] UTC`, or a naive
- * `YYYY-MM-DD HH:MM:SS` (taken as UTC). Returns an error message when it cannot.
+ * Reads an instant: epoch seconds or milliseconds (number or digits; below 10^12 means seconds),
+ * ISO 8601 with any offset (UTC when it has none), Optimove's `YYYY-MM-DD HH:MM:SS[.ffffff] UTC`,
+ * or a naive `YYYY-MM-DD HH:MM:SS` (UTC). Returns an error message when it cannot.
  */
-export function parseEventTime(value: unknown): EventTime | string {
+export function parseInstant(value: unknown): Instant | string {
 	let epochMs: number | undefined;
 	let micros: number | undefined;
 	if (typeof value === 'number' || (typeof value === 'string' && DIGITS.test(value.trim()))) {
@@ -97,7 +100,9 @@ export function parseEventTime(value: unknown): EventTime | string {
 				micros = Number((optimove[7] ?? '').padEnd(6, '0'));
 				epochMs = utcMillis(year, month, day, hour, minute, second, Math.floor(micros / 1000));
 			} else {
-				const instant = NAIVE.test(text) ? DateTime.fromISO(text.replace(' ', 'T'), { zone: 'utc' }) : DateTime.fromISO(text, { setZone: true });
+				const iso = NAIVE.test(text) ? text.replace(' ', 'T') : text;
+				// An offset in the text wins; without one the text is UTC, not the server's zone.
+				const instant = DateTime.fromISO(iso, { zone: 'utc', setZone: true });
 				epochMs = instant.isValid ? instant.toMillis() : undefined;
 			}
 		}
@@ -108,10 +113,17 @@ export function parseEventTime(value: unknown): EventTime | string {
 	return { epochMs, micros: micros ?? (((epochMs % 1000) + 1000) % 1000) * 1000 };
 }
 
+/** A time that may be left empty: `{}` when it is, else its epoch ms or why it cannot be read. */
+export function parseOptionalInstant(value: unknown): { at?: number; error?: string } {
+	if (value === undefined || value === null || (typeof value === 'string' && value.trim() === '')) return {};
+	const instant = parseInstant(value);
+	return typeof instant === 'string' ? { error: instant } : { at: instant.epochMs };
+}
+
 const two = (n: number) => (n < 10 ? `0${n}` : String(n));
 
 /** The envelope's UTC format: `YYYY-MM-DD HH:MM:SS.ssssss UTC`. */
-export function envelopeTime(time: EventTime): string {
+export function envelopeTime(time: Instant): string {
 	const days = Math.floor(time.epochMs / DAY_MS);
 	const [year, month, day] = civilFromDays(days);
 	const secondOfDay = Math.floor((time.epochMs - days * DAY_MS) / 1000);
@@ -121,7 +133,25 @@ export function envelopeTime(time: EventTime): string {
 }
 
 /** Timestamps inside `context` go out as ISO-8601 UTC, e.g. `2024-05-27T10:30:00Z` (milliseconds only when not zero). */
-export function contextTime(time: EventTime): string {
+export function contextTime(time: Instant): string {
 	const iso = new Date(time.epochMs).toISOString();
 	return iso.endsWith('.000Z') ? `${iso.slice(0, -5)}Z` : iso;
+}
+
+/** Optimove's naive UTC timestamp, `YYYY-MM-DD HH:MM:SS`. */
+export function optimoveTimestamp(epochMs: number): string {
+	return new Date(epochMs).toISOString().slice(0, 19).replace('T', ' ');
+}
+
+/** Epoch milliseconds (or seconds, below 10^12) to ISO-8601 UTC with milliseconds. */
+export function epochToIso(value: number): string | undefined {
+	const ms = value < 1e12 ? value * 1000 : value;
+	const parsed = DateTime.fromMillis(ms, { zone: 'utc' });
+	return parsed.isValid ? (parsed.toISO() ?? undefined) : undefined;
+}
+
+/** Optimove's naive `YYYY-MM-DD HH:MM:SS[.fff]` (UTC) as ISO-8601 UTC, milliseconds only when not zero. */
+export function naiveUtcToIso(value: string): string | undefined {
+	const parsed = DateTime.fromSQL(value, { zone: 'utc' });
+	return parsed.isValid ? (parsed.toISO({ suppressMilliseconds: true }) ?? undefined) : undefined;
 }

@@ -1,3 +1,7 @@
+// How an operation turns its input items into output items: one at a time (perItem) or in batches
+// (inBatches, writeInBatches, sendAsBatchesFill); every input item ends as exactly one paired output
+// or error item.
+
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import type { OptimoveRequest } from '../../shared/transport';

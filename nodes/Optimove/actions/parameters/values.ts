@@ -1,11 +1,9 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
-import { itemParameter } from './itemParameter';
+import { itemParameter } from './read';
 
-/**
- * Readers for per-item parameter values (usually expressions over the input item). Each one
- * names the item and the field when the value cannot be used, and says what to fix.
- */
+// Readers for per-item parameter values (usually expressions over the input item). Each one
+// names the item and the field when the value cannot be used, and says what to fix.
 
 function describe(value: unknown): string {
 	if (value === null) return 'null';

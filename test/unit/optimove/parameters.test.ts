@@ -1,7 +1,14 @@
 import type { IExecuteFunctions, INode, INodeExecutionData, INodeTypes, IRunExecutionData } from 'n8n-workflow';
 import { Workflow } from 'n8n-workflow';
-import { fieldReferencePath, isRunConstant, isRunConstantExpression, itemParameter } from '../../../nodes/Optimove/actions/itemParameter';
-import { readInteger, readText } from '../../../nodes/Optimove/actions/itemValues';
+import {
+	fieldReferencePath,
+	isRunConstant,
+	isRunConstantExpression,
+	itemParameter,
+	itemReader,
+	readInteger,
+	readText,
+} from '../../../nodes/Optimove/actions/parameters';
 
 /** A context whose raw parameters are `raw` and whose n8n evaluation is recorded, answering `evaluated`. */
 function context(raw: Record<string, unknown>, items: INodeExecutionData[], evaluated: unknown = 'from n8n') {
@@ -218,6 +225,63 @@ describe("itemParameter once per run, checked against n8n's own evaluator", () =
 			expect(evaluations).toEqual([0, 1, 2, 3]);
 		},
 	);
+
+	describe('the fast path against n8n-workflow: plain field references give exactly what n8n gives', () => {
+		// Items of every shape a field can have: primitives (read from the item), and values the fast
+		// path must leave to n8n (missing, null, objects, lists).
+		const shapes: INodeExecutionData[] = [
+			{ json: { CustomerID: 'C-1', n: 0, flag: false, empty: '', nested: { 'a b': { id: 7 } }, $odd: 'x' } },
+			{ json: { CustomerID: 42, n: -1.5, flag: true, empty: ' ', nested: { 'a b': { id: 'seven' } }, $odd: 0 } },
+			{ json: { CustomerID: null, n: null, nested: { 'a b': null } } },
+			{ json: { CustomerID: { id: 1 }, n: [1, 2], flag: 'true', nested: 'flat', $odd: [] } },
+			{ json: {} },
+		].map((item, k) => ({ ...item, pairedItem: { item: k } }));
+		const references = [
+			'={{ $json.CustomerID }}',
+			'={{$json.n}}',
+			'={{ $json.flag }}',
+			'={{ $json.empty }}',
+			'={{ $json["nested"]["a b"].id }}',
+			"={{ $json.nested['a b'] }}",
+			'={{ $json.$odd }}',
+			'={{ $json.missing }}',
+		];
+		const run = {
+			resultData: {
+				runData: {
+					'Optimove Trigger': [{ data: { main: [trigger] }, source: [], startTime: 0, executionTime: 0 }],
+					'Get Processed Customers': [{ data: { main: [shapes] }, source: [{ previousNode: 'Optimove Trigger' }], startTime: 0, executionTime: 0 }],
+				},
+			},
+		} as unknown as IRunExecutionData;
+		const n8nValue = (raw: string, itemIndex: number) =>
+			workflow.expression.getParameterValue(raw, run, 0, itemIndex, 'Optimove', shapes, 'manual', {}, {
+				node: nodes[2],
+				data: { main: [shapes] },
+				source: { main: [{ previousNode: 'Get Processed Customers' }] },
+			} as never);
+
+		it.each(references)('%s', (raw) => {
+			expect(fieldReferencePath(raw)).toBeDefined();
+			const asked: number[] = [];
+			const ctx = {
+				getNode: () => ({ ...nodes[2], parameters: { field: raw } }),
+				getInputData: () => shapes,
+				getNodeParameter: (_name: string, itemIndex: number) => {
+					asked.push(itemIndex);
+					return n8nValue(raw, itemIndex);
+				},
+			} as unknown as IExecuteFunctions;
+			const expected = shapes.map((_, i) => n8nValue(raw, i));
+			expect(shapes.map((_, i) => itemParameter(ctx, i, 'field'))).toEqual(expected);
+			const read = itemReader(ctx, 'field', raw, '');
+			expect(shapes.map((_, i) => read(i))).toEqual(expected);
+			// n8n was asked only for what the fast path cannot read: non-primitives and missing fields.
+			const primitive = (value: unknown) => ['string', 'number', 'boolean'].includes(typeof value);
+			const leftToN8n = expected.flatMap((value, i) => (primitive(value) ? [] : [i]));
+			expect(asked).toEqual([...leftToN8n, ...leftToN8n]);
+		});
+	});
 
 	it('a failed evaluation is not kept: the next item evaluates again', () => {
 		let calls = 0;

@@ -1,5 +1,5 @@
 import type { IDataObject, IHttpRequestOptions } from 'n8n-workflow';
-import { TEST_NODE, REST_CREDENTIALS } from '../helpers/n8nContext';
+import { TEST_NODE, REST_CREDENTIALS } from './n8nContext';
 
 interface Listener {
 	EventTypeID: number;

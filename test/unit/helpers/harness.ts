@@ -1,11 +1,12 @@
 import type { IDataObject, IHttpRequestOptions, INodeExecutionData } from 'n8n-workflow';
 import { RESOURCES } from '../../../nodes/Optimove/actions/router';
-import { resetLimiters } from '../../../nodes/shared/transport/limiter';
-import { useVirtualClock } from '../helpers/clock';
-import { REST_CREDENTIALS, TEST_NODE } from '../helpers/n8nContext';
+import type { FakeOptimove } from './fakeOptimove';
+import { REST_CREDENTIALS, TEST_NODE } from './n8nContext';
 
 export const BASE = REST_CREDENTIALS.optimoveApi.baseUrl;
 export const PROMOTIONS = REST_CREDENTIALS.optimoveApi.promotionsBaseUrl;
+/** This n8n's base URL, as the node context gives it. */
+export const N8N = 'https://n8n.example.test';
 
 /** A request as the transport handed it to n8n's HTTP helper. */
 export interface SentRequest {
@@ -34,6 +35,8 @@ export interface RunOptions {
 	reply?: (request: SentRequest, callNumber: number) => Reply;
 	/** The node's raw parameters as n8n stores them (e.g. `={{ $json.x }}`); default none. */
 	raw?: Record<string, unknown>;
+	/** Serves the requests instead of `reply` (e.g. a FakeOptimove's handler). */
+	http?: (type: string, request: IHttpRequestOptions) => Promise<unknown>;
 }
 
 export function itemsOf(rows: IDataObject[]): INodeExecutionData[] {
@@ -56,7 +59,7 @@ export async function run(resource: string, operation: string, options: RunOptio
 	const requests: SentRequest[] = [];
 	/** Parameter evaluations (`param <name> <itemIndex>`) and requests (`request <n>`), in the order they happened. */
 	const events: string[] = [];
-	const http = jest.fn(async (_type: string, request: IHttpRequestOptions) => {
+	const http = jest.fn(async (type: string, request: IHttpRequestOptions) => {
 		const sent: SentRequest = {
 			method: String(request.method),
 			path: request.url.replace(BASE, '').replace(PROMOTIONS, ''),
@@ -65,6 +68,7 @@ export async function run(resource: string, operation: string, options: RunOptio
 		};
 		requests.push(sent);
 		events.push(`request ${requests.length}`);
+		if (options.http) return options.http(type, request);
 		const reply = options.reply ? options.reply(sent, requests.length) : { statusCode: 200, body: '' };
 		return { headers: {}, ...reply };
 	});
@@ -79,6 +83,7 @@ export async function run(resource: string, operation: string, options: RunOptio
 			const value = typeof param === 'function' ? (param as (i: IDataObject, n: number) => unknown)(items[itemIndex].json, itemIndex) : param;
 			return value === undefined ? fallback : value;
 		},
+		getInstanceBaseUrl: () => `${N8N}/`,
 		continueOnFail: () => options.continueOnFail ?? false,
 		helpers: {
 			httpRequestWithAuthentication: http,
@@ -90,6 +95,11 @@ export async function run(resource: string, operation: string, options: RunOptio
 	return { output, requests, http, events };
 }
 
+/** Runs one operation on one item against a FakeOptimove; resolves to its output items. */
+export async function runOperation(optimove: FakeOptimove, resource: string, operation: string, params: IDataObject, continueOnFail = false) {
+	return (await run(resource, operation, { params, continueOnFail, http: optimove.handle })).output;
+}
+
 /** The error a run rejects with. */
 export async function failure(promise: Promise<unknown>): Promise<Error & { description?: string; context?: IDataObject }> {
 	try {
@@ -98,17 +108,6 @@ export async function failure(promise: Promise<unknown>): Promise<Error & { desc
 		return error as Error;
 	}
 	throw new Error('expected the operation to fail');
-}
-
-/** Fresh limiters and a virtual clock (limiter waits and back-off are instant) for every test. */
-export function useTestClock() {
-	const handle: { clock?: ReturnType<typeof useVirtualClock> } = {};
-	beforeEach(() => {
-		resetLimiters();
-		handle.clock = useVirtualClock();
-	});
-	afterEach(() => handle.clock?.restore());
-	return handle;
 }
 
 /** Virtual clock start used by every test: 2026-11-22 09:00:00 UTC. */

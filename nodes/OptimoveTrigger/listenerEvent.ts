@@ -1,14 +1,9 @@
-import { DateTime } from 'luxon';
 import type { IDataObject } from 'n8n-workflow';
 import { EVENT_TYPE_BY_ID } from '../shared/listeners';
+import { naiveUtcToIso, parseInstant } from '../shared/time';
 
 /** Optimove's listener timestamps: naive `YYYY-MM-DD HH:MM:SS`, in UTC. */
 const NAIVE_UTC = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d+)?$/;
-
-export function naiveUtcToIso(value: string): string | undefined {
-	const parsed = DateTime.fromSQL(value, { zone: 'utc' });
-	return parsed.isValid ? (parsed.toISO({ suppressMilliseconds: true }) ?? undefined) : undefined;
-}
 
 /** Every naive-UTC timestamp among a listener payload's top-level fields, as ISO-8601 UTC. */
 function listenerTimestamps(payload: IDataObject): IDataObject {
@@ -39,7 +34,8 @@ export function normalizeListenerEvent(payload: IDataObject, now: number): IData
 	if (timestamps.TimeStamp) out.timeStamp = timestamps.TimeStamp;
 	if (timestamps.ClearanceRequiredBy) {
 		out.clearanceRequiredBy = timestamps.ClearanceRequiredBy;
-		out.msUntilClearance = Date.parse(timestamps.ClearanceRequiredBy as string) - now;
+		const clearance = parseInstant(timestamps.ClearanceRequiredBy);
+		if (typeof clearance !== 'string') out.msUntilClearance = clearance.epochMs - now;
 	}
 	out.timestamps = timestamps;
 	out.body = payload;
