@@ -86,6 +86,7 @@ export const routingMethods = {
 		return null;
 	},
 
+	/** One Optimove API request: route, key, injected fault, role and rate limit, then the route's handler. */
 	async handle(req, res) {
 		const url = new URL(req.url, 'http://sandbox.local');
 		if (url.pathname === '/__sandbox' || url.pathname.startsWith('/__sandbox/')) return this.handleControl(req, res, url);
@@ -96,82 +97,34 @@ export const routingMethods = {
 			if (e instanceof HttpError) this.send(res, e.status, e.body);
 			return;
 		}
-		let path = url.pathname;
-		if (/^\/current(\/|$)/i.test(path)) path = path.slice('/current'.length) || '/';
-		if (path.length > 1 && path.endsWith('/')) path = path.slice(0, -1);
+		const path = apiPath(url.pathname);
 		this.state.requests++;
 		this.state.recentRequests.push({ atMs: this.now(), method: req.method, path });
 		const route = this.resolve(req.method, path);
 		if (!route) return this.send(res, 404, `No HTTP resource was found that matches the request URI '${url.pathname}'.`);
 		if (route.methodNotAllowed) return this.send(res, 405, `The requested resource does not support http method '${req.method}'.`);
 
-		const qmap = new Map();
-		for (const [k, v] of url.searchParams) if (!qmap.has(k.toLowerCase())) qmap.set(k.toLowerCase(), v);
-		const ctx = {
-			method: req.method,
-			path,
-			params: route.params,
-			raw,
-			q: (name) => qmap.get(name.toLowerCase()),
-			header: (name) => {
-				const v = req.headers[name.toLowerCase()];
-				return Array.isArray(v) ? v[0] : v;
-			},
-			keyLabel: '(events)',
-		};
-		if (raw.length) {
-			try {
-				ctx.json = JSON.parse(raw.toString('utf8'));
-			} catch (e) {
-				ctx.jsonError = e.message;
-			}
-		}
-
+		const ctx = requestContext(req, url, path, route, raw);
 		// Identify the key first (for per-key accounting of faults too).
-		let role = null;
-		if (route.group !== 'events') {
-			const key = ctx.header('x-api-key');
-			role = key ? (this.keys.get(key) ?? null) : null;
-			ctx.keyLabel = !key ? '(no key)' : role ? key : '(unknown key)';
-		}
+		const role = route.group === 'events' ? null : identifyKey(this, ctx);
 		const ks = this.keyStats(ctx.keyLabel, role);
 		ks.requests++;
 		const reply = (status, body, headers) => {
 			ks.statuses[status] = (ks.statuses[status] || 0) + 1;
 			this.send(res, status, body, headers);
 		};
-
-		const fault = await this.applyFaults(path);
-		if (fault === 'reset') {
-			this.state.faultsInjected.reset++;
+		const resetConnection = (counter) => {
+			this.state.faultsInjected[counter]++;
 			ks.resets++;
 			req.socket.destroy();
-			return;
-		}
-		if (fault === 429) {
-			this.state.faultsInjected[429]++;
-			ks.injected429++;
-			const h = this.faults.retryAfter !== null && this.faults.retryAfter !== undefined ? { 'retry-after': String(this.faults.retryAfter) } : {};
-			return reply(429, RATE_LIMIT_BODY, h);
-		}
-		if (fault === 500) {
-			this.state.faultsInjected[500]++;
-			ks.injected500++;
-			return reply(500, route.group === 'rest' ? 'An error has occurred.' : { status: 500, error: 'Internal Server Error', message: 'An error has occurred.' });
-		}
+		};
 
-		if (route.group !== 'events') {
-			if (!role) return reply(401, 'Unauthorized: missing or invalid X-API-KEY.');
-			if (role === 'revoked') return reply(403, 'Forbidden: this API key has been revoked.');
-			if (role === 'integrations' && !(route.group === 'rest' && INTEGRATIONS_ALLOWED.has(route.routeId))) {
-				return reply(403, `Forbidden: this API key (Integrations) has no permission for ${path}. An admin API key is required.`);
-			}
-			const limiter = this.limiters[route.group];
-			if (limiter && !limiter.hit(ctx.keyLabel)) {
-				ks.rateLimited++;
-				return reply(429, RATE_LIMIT_BODY);
-			}
-		}
+		const fault = await this.applyFaults(path);
+		if (fault === 'reset') return resetConnection('reset');
+		const injected = injectedAnswer(this, fault, route, ks);
+		if (injected) return reply(...injected);
+		const refused = route.group === 'events' ? null : refusal(this, route, role, ctx, ks);
+		if (refused) return reply(...refused);
 
 		let out;
 		try {
@@ -180,12 +133,80 @@ export const routingMethods = {
 			if (e instanceof HttpError) return reply(e.status, e.body, e.headers);
 			throw e;
 		}
-		if (fault === 'resetAfter') {
-			this.state.faultsInjected.resetAfter++;
-			ks.resets++;
-			req.socket.destroy();
-			return;
-		}
+		if (fault === 'resetAfter') return resetConnection('resetAfter');
 		reply(out.status, out.body, out.headers);
 	},
 };
+
+/** The API path: without the optional /current prefix and a trailing slash. */
+function apiPath(pathname) {
+	let path = pathname;
+	if (/^\/current(\/|$)/i.test(path)) path = path.slice('/current'.length) || '/';
+	if (path.length > 1 && path.endsWith('/')) path = path.slice(0, -1);
+	return path;
+}
+
+/** What a route handler gets: method, path, params, raw body (and its JSON), query and headers by any case. */
+function requestContext(req, url, path, route, raw) {
+	const qmap = new Map();
+	for (const [k, v] of url.searchParams) if (!qmap.has(k.toLowerCase())) qmap.set(k.toLowerCase(), v);
+	const ctx = {
+		method: req.method,
+		path,
+		params: route.params,
+		raw,
+		q: (name) => qmap.get(name.toLowerCase()),
+		header: (name) => {
+			const v = req.headers[name.toLowerCase()];
+			return Array.isArray(v) ? v[0] : v;
+		},
+		keyLabel: '(events)',
+	};
+	if (raw.length) {
+		try {
+			ctx.json = JSON.parse(raw.toString('utf8'));
+		} catch (e) {
+			ctx.jsonError = e.message;
+		}
+	}
+	return ctx;
+}
+
+/** The X-API-KEY's role (null when missing or unknown); sets the label the key is counted under. */
+function identifyKey(sb, ctx) {
+	const key = ctx.header('x-api-key');
+	const role = key ? (sb.keys.get(key) ?? null) : null;
+	ctx.keyLabel = !key ? '(no key)' : role ? key : '(unknown key)';
+	return role;
+}
+
+/** The answer for an injected 429 or 500 (`[status, body, headers]`), or null. */
+function injectedAnswer(sb, fault, route, ks) {
+	if (fault === 429) {
+		sb.state.faultsInjected[429]++;
+		ks.injected429++;
+		const h = sb.faults.retryAfter !== null && sb.faults.retryAfter !== undefined ? { 'retry-after': String(sb.faults.retryAfter) } : {};
+		return [429, RATE_LIMIT_BODY, h];
+	}
+	if (fault === 500) {
+		sb.state.faultsInjected[500]++;
+		ks.injected500++;
+		return [500, route.group === 'rest' ? 'An error has occurred.' : { status: 500, error: 'Internal Server Error', message: 'An error has occurred.' }];
+	}
+	return null;
+}
+
+/** 401 / 403 for the key's role, 429 from the group's rate limiter (`[status, body]`), or null. */
+function refusal(sb, route, role, ctx, ks) {
+	if (!role) return [401, 'Unauthorized: missing or invalid X-API-KEY.'];
+	if (role === 'revoked') return [403, 'Forbidden: this API key has been revoked.'];
+	if (role === 'integrations' && !(route.group === 'rest' && INTEGRATIONS_ALLOWED.has(route.routeId))) {
+		return [403, `Forbidden: this API key (Integrations) has no permission for ${ctx.path}. An admin API key is required.`];
+	}
+	const limiter = sb.limiters[route.group];
+	if (limiter && !limiter.hit(ctx.keyLabel)) {
+		ks.rateLimited++;
+		return [429, RATE_LIMIT_BODY];
+	}
+	return null;
+}
