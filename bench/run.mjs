@@ -7,7 +7,7 @@
 //
 // From a fresh clone: installs the package's dependencies if missing (as `npm test` does), builds
 // dist/ if it is missing or older than nodes/ or credentials/, and the first n8n start installs
-// Node 24 + n8n 2.41.1 into the cache (scripts/install-n8n.sh, about 5 minutes cold).
+// Node 24 + n8n 2.41.1 into the cache (scripts/install-n8n.sh, 5–10 minutes cold).
 // --quick: smaller sizes and shorter phases (about 10 minutes instead of about an hour); its results
 // go to bench/results/quick/ so they never replace the full figures.
 // Each benchmark runs as its own process and writes its own JSON; this script only reads them.

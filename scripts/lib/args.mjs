@@ -11,7 +11,8 @@ import { parseArgs } from 'node:util';
  * `negatable` for string options). Returns the values, with the positionals as `_`.
  * On a usage error prints it with `usage` and exits 2 (or throws when `exit` is false).
  */
-export function parseCli(options, { usage = '', positionals = false, argv = process.argv.slice(2), exit = true } = {}) {
+export function parseCli(options, { usage, positionals = false, argv = process.argv.slice(2), exit = true } = {}) {
+	usage ??= usageFrom(options);
 	const table = { help: { type: 'boolean', short: 'h' } };
 	const negations = {};
 	for (const [name, spec] of Object.entries(options)) {
@@ -41,4 +42,15 @@ export function parseCli(options, { usage = '', positionals = false, argv = proc
 		process.exit(0);
 	}
 	return { ...values, _: parsed.positionals };
+}
+
+/** A usage text from the option table, when the script gives none: one line per option with its default. */
+function usageFrom(options) {
+	const script = process.argv[1] ? process.argv[1].split(/[\\/]/).slice(-2).join('/') : 'script';
+	const lines = Object.entries(options).map(([name, spec]) => {
+		const value = spec.type === 'string' ? ' <value>' : '';
+		const dflt = spec.type === 'string' && spec.default !== undefined && !(Array.isArray(spec.default) && !spec.default.length) ? `   (default ${spec.default})` : '';
+		return `  --${spec.type === 'boolean' && spec.default === true ? 'no-' : ''}${name}${value}${spec.multiple ? ' …' : ''}${dflt}`;
+	});
+	return `Usage: node ${script} [options]\n${lines.join('\n')}`;
 }
