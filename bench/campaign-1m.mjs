@@ -11,19 +11,22 @@
 //   node bench/campaign-1m.mjs [--customers 1000000] [--per-customer 100000] [--modes pages,customers,guarded] [--scrub code|none]
 import { readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
+import { parseCli } from '../scripts/lib/args.mjs';
 import { chain, node, webhookNode } from '../test/e2e/lib/fixtures.mjs';
 import { peakRssMiB, startBench, table, writeResult } from './lib.mjs';
 
-const arg = (name, fallback) => {
-	const i = process.argv.indexOf(`--${name}`);
-	return i === -1 ? fallback : process.argv[i + 1];
-};
-const PAGE_CUSTOMERS = Number(arg('customers', 1_000_000));
-const ITEM_CUSTOMERS = Number(arg('per-customer', 100_000));
-const MODES = String(arg('modes', 'pages,customers,guarded')).split(',');
+const args = parseCli({
+	customers: { type: 'string', default: '1000000' },
+	'per-customer': { type: 'string', default: '100000' },
+	modes: { type: 'string', default: 'pages,customers,guarded' },
+	scrub: { type: 'string', default: 'code' },
+});
+const PAGE_CUSTOMERS = Number(args.customers);
+const ITEM_CUSTOMERS = Number(args['per-customer']);
+const MODES = args.modes.split(',');
 // code: a Code node applies the scrubbing rule (what users write); none: every customer approved
 // as read (isolates what n8n's Code node and task runner cost from the node's own reads and writes).
-const SCRUB = String(arg('scrub', 'code'));
+const SCRUB = args.scrub;
 const PAGE = 10_000;
 const TRIGGER = 'n8n-nodes-optimove.optimoveTrigger';
 const OPTIMOVE = 'n8n-nodes-optimove.optimove';

@@ -32,7 +32,7 @@ import http from 'node:http';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
+import { parseCli } from '../scripts/lib/args.mjs';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { chain, node, webhookNode } from '../test/e2e/lib/fixtures.mjs';
 import { ensureN8nInstalled } from '../test/e2e/lib/n8n.mjs';
@@ -43,6 +43,8 @@ const OPTIMOVE = 'n8n-nodes-optimove.optimove';
 const REQUESTS_IN_FLIGHT = 8;
 const TENANT = 1234;
 const TOKEN = 'sandbox-events-token';
+/** The node as the throughput rounds use it: deposits, parameters from the item's fields. */
+const DEPOSIT_NODE = { resource: 'event', operation: 'sendOotbEvent', event: 'ootb_deposit', parametersFrom: 'item' };
 
 if (!isMainThread) {
 	parentPort.postMessage(await rawClient(workerData));
@@ -277,181 +279,217 @@ function round2(x) {
 	return Math.round(x * 100) / 100;
 }
 
+/**
+ * The method of docs/benchmarks.md "Events": a warm-up, then alternating rounds of n8n's baseline,
+ * the node and the raw clients over the same signed batches; one run with expressions per field;
+ * registrations against the 50 requests / 10 s floor; then the table and the JSON.
+ * `--http-cost` and `--summarise` are side modes (see the top of the file).
+ */
 async function main() {
-	const { values: args } = parseArgs({
-		options: {
-			events: { type: 'string', default: '100000' },
-			expressions: { type: 'string', default: '10000' },
-			registrations: { type: 'string', default: '5000' },
-			rounds: { type: 'string', default: '1' },
-			'n8n-env': { type: 'string', multiple: true, default: [] },
-			profile: { type: 'string' },
-			summarise: { type: 'string' },
-			'http-cost': { type: 'string' },
-		},
+	const args = parseCli({
+		events: { type: 'string', default: '100000' },
+		expressions: { type: 'string', default: '10000' },
+		registrations: { type: 'string', default: '5000' },
+		rounds: { type: 'string', default: '1' },
+		'n8n-env': { type: 'string', multiple: true, default: [] },
+		profile: { type: 'string' },
+		summarise: { type: 'string' },
+		'http-cost': { type: 'string' },
 	});
-	if (args['http-cost']) {
-		const { n8nDir, node24Bin } = await ensureN8nInstalled({ quiet: true });
-		const { execFileSync } = await import('node:child_process');
-		const requests = Number(args['http-cost']) || 2000;
-		const rows = JSON.parse(execFileSync(path.join(node24Bin, 'node'), [fileURLToPath(import.meta.url), '--http-cost-child', n8nDir, String(requests)], { encoding: 'utf8' }));
-		console.log(table(rows.map(({ cpuRounds, ...row }) => ({ ...row, 'CPU rounds (µs)': cpuRounds.join(' ') }))));
-		console.log('\n(CPU: client and server in one process, per request of 10 events)');
-		const file = path.join(process.env.BENCH_RESULTS_DIR ? path.resolve(process.env.BENCH_RESULTS_DIR) : path.join(path.dirname(fileURLToPath(import.meta.url)), 'results'), 'events.json');
-		const previous = JSON.parse(readFileSync(file, 'utf8'));
-		writeFileSync(file, `${JSON.stringify({ ...previous, httpCost: { date: new Date().toISOString(), requests, rows } }, null, 2)}\n`);
-		console.log(`added httpCost to ${path.relative(process.cwd(), file)}`);
-		return;
-	}
-	if (args.summarise) {
-		console.log(JSON.stringify(summariseProfile(JSON.parse(readFileSync(args.summarise, 'utf8'))), null, 2));
-		return;
-	}
+	if (args['http-cost']) return measureHttpCost(Number(args['http-cost']) || 2000);
+	if (args.summarise) return console.log(JSON.stringify(summariseProfile(JSON.parse(readFileSync(args.summarise, 'utf8'))), null, 2));
 	const EVENTS = Number(args.events);
-	const EXPRESSIONS = Number(args.expressions);
-	const REGISTRATIONS = Number(args.registrations);
 	const ROUNDS = Math.max(1, Number(args.rounds));
 	const extraEnv = n8nEnvFrom({ pairs: args['n8n-env'] });
 
 	const bench = await startBench({ n8nEnv: { EXECUTIONS_DATA_SAVE_ON_SUCCESS: 'none', N8N_PAYLOAD_SIZE_MAX: '512', ...extraEnv } });
-	const { sandbox, n8n } = bench;
-	const credential = bench.credentials.optimoveEventsApi;
 	const result = { events: EVENTS, rounds: ROUNDS, n8nEnv: extraEnv };
 	try {
-		const held = () => sandbox.events({ limit: 0 });
-		const published = new Map();
-		async function runWorkflow(name, eventNode, items) {
-			if (!published.has(name)) {
-				const id = await n8n.createWorkflow(workflow(name, eventNode, credential));
-				await n8n.publish(id);
-				published.set(name, id);
-			}
-			const before = held();
-			const started = performance.now();
-			const res = await fetch(n8n.webhookUrl(name), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ events: items }) });
-			const out = await res.json();
-			const seconds = (performance.now() - started) / 1000;
-			const after = held();
-			if (res.status !== 200) throw new Error(`${name}: n8n answered ${res.status} ${JSON.stringify(out).slice(0, 300)}`);
-			return { seconds, accepted: after.accepted - before.accepted, rejected: after.rejectedRequests - before.rejectedRequests, rateLimited: after.rateLimited - before.rateLimited, first: out[0] };
-		}
-		const check = (name, run, expected) => {
-			if (run.accepted !== expected || run.rejected !== 0) throw new Error(`${name}: sandbox accepted ${run.accepted} of ${expected}, rejected ${run.rejected} request(s)`);
-		};
-		const DEPOSIT_NODE = { resource: 'event', operation: 'sendOotbEvent', event: 'ootb_deposit', parametersFrom: 'item' };
-
-		const warm = await runWorkflow('bench-events-warmup', DEPOSIT_NODE, depositItems(1000, 'W'));
-		check('warm-up', warm, 1000);
-
-		async function rawRound(tag, options = {}) {
-			const chunks = [];
-			const envelopes = depositItems(EVENTS, tag).map(envelope);
-			for (let i = 0; i < envelopes.length; i += 10) chunks.push(envelopes.slice(i, i + 10));
-			const before = held();
-			const raw = await new Promise((resolve, reject) => {
-				const worker = new Worker(new URL(import.meta.url), { workerData: { url: `${sandbox.url}/reportServer`, batches: chunks, ...options } });
-				worker.once('message', resolve);
-				worker.once('error', reject);
-			});
-			check('raw', { accepted: held().accepted - before.accepted, rejected: held().rejectedRequests - before.rejectedRequests }, EVENTS);
-			if (raw.failures) throw new Error(`raw client: ${raw.failures} failed request(s)`);
-			return raw.seconds;
-		}
-
-		// Alternating rounds: baseline, node, raw (noise on a shared machine hits all three alike).
-		const times = { baseline: [], node: [], raw: [], rawParallel: [], rawFresh: [] };
-		let firstOutput;
-		let profileSummary;
-		for (let round = 1; round <= ROUNDS; round++) {
-			const baseline = await runWorkflow('bench-events-baseline', null, depositItems(EVENTS, `B${round}`));
-			times.baseline.push(baseline.seconds);
-			const stopProfile = round === 1 && args.profile ? await startProfile(n8n.pid) : undefined;
-			const viaNode = await runWorkflow('bench-events-node', DEPOSIT_NODE, depositItems(EVENTS, `N${round}`));
-			if (stopProfile) profileSummary = await stopProfile(path.resolve(args.profile));
-			check('node', viaNode, EVENTS);
-			times.node.push(viaNode.seconds);
-			firstOutput ??= viaNode.first;
-			times.raw.push(await rawRound(`R${round}`));
-			times.rawParallel.push(await rawRound(`P${round}`, { inFlight: REQUESTS_IN_FLIGHT }));
-			times.rawFresh.push(await rawRound(`F${round}`, { inFlight: REQUESTS_IN_FLIGHT, keepAlive: false }));
-			console.log(
-				`round ${round}: baseline ${baseline.seconds.toFixed(2)} s, node ${viaNode.seconds.toFixed(2)} s, raw ${times.raw.at(-1).toFixed(2)} s, raw ×${REQUESTS_IN_FLIGHT} ${times.rawParallel.at(-1).toFixed(2)} s, raw ×${REQUESTS_IN_FLIGHT} new connections ${times.rawFresh.at(-1).toFixed(2)} s`,
-			);
-		}
-		const med = Object.fromEntries(Object.entries(times).map(([k, v]) => [k, median(v)]));
-		const nodeOnly = med.node - med.baseline;
-		const rows = [
-			{ phase: 'n8n baseline (Split Out, no node)', events: EVENTS, seconds: med.baseline.toFixed(2), 'events/s': Math.round(EVENTS / med.baseline), rounds: times.baseline.map(round2).join(' ') },
-			{ phase: 'n8n + Optimove node (Item Fields)', events: EVENTS, seconds: med.node.toFixed(2), 'events/s': Math.round(EVENTS / med.node), rounds: times.node.map(round2).join(' ') },
-			{ phase: '  of which the node (minus baseline)', events: EVENTS, seconds: nodeOnly.toFixed(2), 'events/s': Math.round(EVENTS / nodeOnly), rounds: '' },
-			{ phase: 'raw HTTP client (same batches, 1 keep-alive connection)', events: EVENTS, seconds: med.raw.toFixed(2), 'events/s': Math.round(EVENTS / med.raw), rounds: times.raw.map(round2).join(' ') },
-			{ phase: `raw, ${REQUESTS_IN_FLIGHT} in flight (keep-alive)`, events: EVENTS, seconds: med.rawParallel.toFixed(2), 'events/s': Math.round(EVENTS / med.rawParallel), rounds: times.rawParallel.map(round2).join(' ') },
-			{ phase: `raw, ${REQUESTS_IN_FLIGHT} in flight, new connection per request (as n8n)`, events: EVENTS, seconds: med.rawFresh.toFixed(2), 'events/s': Math.round(EVENTS / med.rawFresh), rounds: times.rawFresh.map(round2).join(' ') },
-		];
-
-		let expressions;
-		if (EXPRESSIONS > 0) {
-			expressions = await runWorkflow(
-				'bench-events-expressions',
-				{
-					resource: 'event',
-					operation: 'sendOotbEvent',
-					event: 'ootb_deposit',
-					parametersFrom: 'fields',
-					identifyBy: 'customer',
-					identity: '={{ $json.customer }}',
-					eventTime: '={{ $json.timestamp }}',
-					mandatory_transaction_id: '={{ $json.ootb_transaction_id }}',
-					additionalParameters: { deposit_amount: '={{ $json.ootb_deposit_amount }}', deposit_method: '={{ $json.ootb_deposit_method }}' },
-				},
-				depositItems(EXPRESSIONS, 'X'),
-			);
-			check('expressions', expressions, EXPRESSIONS);
-			rows.push({ phase: 'n8n + node (Define Below, 5 plain {{ $json.x }} fields/item)', events: EXPRESSIONS, seconds: expressions.seconds.toFixed(2), 'events/s': Math.round(EXPRESSIONS / expressions.seconds), rounds: '' });
-		}
-
-		const ratio = med.raw / med.node;
-		const nodeRatio = med.raw / nodeOnly;
-		const perRound = times.node.map((t, i) => round2(times.raw[i] / t));
-		result.throughput = {
-			rows,
-			ratioEndToEnd: Number(ratio.toFixed(3)),
-			ratioNodeOnly: Number(nodeRatio.toFixed(3)),
-			ratioPerRound: perRound,
-			ratioVsRawSameInFlight: Number((med.rawParallel / med.node).toFixed(3)),
-			ratioVsRawNewConnections: Number((med.rawFresh / med.node).toFixed(3)),
-			requestsInFlight: REQUESTS_IN_FLIGHT,
-			baselineSeconds: med.baseline,
-			nodeSeconds: med.node,
-			rawSeconds: med.raw,
-			expressionsSeconds: expressions?.seconds,
-			sampleOutput: firstOutput,
-		};
+		const runner = benchRunner(bench, EVENTS);
+		const warm = await runner.runWorkflow('bench-events-warmup', DEPOSIT_NODE, depositItems(1000, 'W'));
+		runner.check('warm-up', warm, 1000);
+		const { times, firstOutput, profileSummary } = await alternatingRounds(runner, { events: EVENTS, rounds: ROUNDS, profile: args.profile, pid: bench.n8n.pid });
+		const rows = throughputRows(times, EVENTS);
+		const expressions = await expressionsRun(runner, Number(args.expressions));
+		if (expressions) rows.push(expressions.row);
+		result.throughput = throughputResult({ times, rows, expressions, firstOutput });
 		if (profileSummary) result.profile = { file: path.basename(args.profile), ...profileSummary, topFunctions: profileSummary.topFunctions.slice(0, 15) };
-		console.log(table(rows));
-		console.log(`\nnode vs raw, end to end: ${ratio.toFixed(2)} (target ≥ 0.8; per round ${perRound.join(', ')}); node alone (minus n8n's baseline): ${nodeRatio.toFixed(2)}`);
-		console.log(`node vs raw with ${REQUESTS_IN_FLIGHT} in flight: ${result.throughput.ratioVsRawSameInFlight}; vs raw with ${REQUESTS_IN_FLIGHT} in flight and a new connection per request: ${result.throughput.ratioVsRawNewConnections}\n`);
-		if (profileSummary) console.log(JSON.stringify(profileSummary, null, 1));
-
-		if (REGISTRATIONS > 0) {
-			const registrations = Array.from({ length: REGISTRATIONS }, (_, k) => ({ customer: `REG-${k}`, ootb_email: `reg${k}@example.test`, ootb_allow_email: k % 2 ? 'Yes' : 'No' }));
-			const run = await runWorkflow('bench-events-registration', { resource: 'event', operation: 'sendOotbEvent', event: 'ootb_registration', parametersFrom: 'item' }, registrations);
-			check('registration', run, REGISTRATIONS);
-			const requests = Math.ceil(REGISTRATIONS / 10);
-			const floor = (requests / 50) * 10;
-			result.registration = {
-				events: REGISTRATIONS,
-				requests,
-				seconds: Number(run.seconds.toFixed(2)),
-				floorSeconds: floor,
-				ratioToFloor: Number((run.seconds / floor).toFixed(3)),
-				sandbox429s: run.rateLimited,
-			};
-			console.log(table([{ phase: 'registration (50 req / 10 s)', ...result.registration }]));
-			if (run.rateLimited) console.log(`\n${run.rateLimited} request(s) got a 429 from the sandbox: the client limiter let too many through`);
-		}
+		printThroughput(result.throughput, rows, profileSummary);
+		const registrations = Number(args.registrations);
+		if (registrations > 0) result.registration = await registrationRun(runner, registrations);
 		console.log(`\nwritten to ${writeResult('events', result)}`);
 	} finally {
 		await bench.stop();
 	}
+}
+
+/** `--http-cost N`: n8n's HTTP helper vs a keep-alive client, in n8n's own Node (added to events.json). */
+async function measureHttpCost(requests) {
+	const { n8nDir, node24Bin } = await ensureN8nInstalled({ quiet: true });
+	const { execFileSync } = await import('node:child_process');
+	const rows = JSON.parse(execFileSync(path.join(node24Bin, 'node'), [fileURLToPath(import.meta.url), '--http-cost-child', n8nDir, String(requests)], { encoding: 'utf8' }));
+	console.log(table(rows.map(({ cpuRounds, ...row }) => ({ ...row, 'CPU rounds (µs)': cpuRounds.join(' ') }))));
+	console.log('\n(CPU: client and server in one process, per request of 10 events)');
+	const file = path.join(process.env.BENCH_RESULTS_DIR ? path.resolve(process.env.BENCH_RESULTS_DIR) : path.join(path.dirname(fileURLToPath(import.meta.url)), 'results'), 'events.json');
+	const previous = JSON.parse(readFileSync(file, 'utf8'));
+	writeFileSync(file, `${JSON.stringify({ ...previous, httpCost: { date: new Date().toISOString(), requests, rows } }, null, 2)}\n`);
+	console.log(`added httpCost to ${path.relative(process.cwd(), file)}`);
+}
+
+/**
+ * What every phase uses: `runWorkflow(name, eventNode, items)` publishes a workflow (once) and calls
+ * it with the items, counting what the sandbox accepted; `check` insists on all of them;
+ * `rawRound(tag, options)` sends the same events from a raw client in a worker thread.
+ */
+function benchRunner(bench, EVENTS) {
+	const { sandbox, n8n } = bench;
+	const credential = bench.credentials.optimoveEventsApi;
+	const held = () => sandbox.events({ limit: 0 });
+	const published = new Map();
+	async function runWorkflow(name, eventNode, items) {
+		if (!published.has(name)) {
+			const id = await n8n.createWorkflow(workflow(name, eventNode, credential));
+			await n8n.publish(id);
+			published.set(name, id);
+		}
+		const before = held();
+		const started = performance.now();
+		const res = await fetch(n8n.webhookUrl(name), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ events: items }) });
+		const out = await res.json();
+		const seconds = (performance.now() - started) / 1000;
+		const after = held();
+		if (res.status !== 200) throw new Error(`${name}: n8n answered ${res.status} ${JSON.stringify(out).slice(0, 300)}`);
+		return { seconds, accepted: after.accepted - before.accepted, rejected: after.rejectedRequests - before.rejectedRequests, rateLimited: after.rateLimited - before.rateLimited, first: out[0] };
+	}
+	const check = (name, run, expected) => {
+		if (run.accepted !== expected || run.rejected !== 0) throw new Error(`${name}: sandbox accepted ${run.accepted} of ${expected}, rejected ${run.rejected} request(s)`);
+	};
+	async function rawRound(tag, options = {}) {
+		const chunks = [];
+		const envelopes = depositItems(EVENTS, tag).map(envelope);
+		for (let i = 0; i < envelopes.length; i += 10) chunks.push(envelopes.slice(i, i + 10));
+		const before = held();
+		const raw = await new Promise((resolve, reject) => {
+			const worker = new Worker(new URL(import.meta.url), { workerData: { url: `${sandbox.url}/reportServer`, batches: chunks, ...options } });
+			worker.once('message', resolve);
+			worker.once('error', reject);
+		});
+		check('raw', { accepted: held().accepted - before.accepted, rejected: held().rejectedRequests - before.rejectedRequests }, EVENTS);
+		if (raw.failures) throw new Error(`raw client: ${raw.failures} failed request(s)`);
+		return raw.seconds;
+	}
+	return { runWorkflow, check, rawRound };
+}
+
+/** Alternating rounds: baseline, node, raw (noise on a shared machine hits all three alike). */
+async function alternatingRounds({ runWorkflow, check, rawRound }, { events: EVENTS, rounds: ROUNDS, profile, pid }) {
+	const times = { baseline: [], node: [], raw: [], rawParallel: [], rawFresh: [] };
+	let firstOutput;
+	let profileSummary;
+	for (let round = 1; round <= ROUNDS; round++) {
+		const baseline = await runWorkflow('bench-events-baseline', null, depositItems(EVENTS, `B${round}`));
+		times.baseline.push(baseline.seconds);
+		const stopProfile = round === 1 && profile ? await startProfile(pid) : undefined;
+		const viaNode = await runWorkflow('bench-events-node', DEPOSIT_NODE, depositItems(EVENTS, `N${round}`));
+		if (stopProfile) profileSummary = await stopProfile(path.resolve(profile));
+		check('node', viaNode, EVENTS);
+		times.node.push(viaNode.seconds);
+		firstOutput ??= viaNode.first;
+		times.raw.push(await rawRound(`R${round}`));
+		times.rawParallel.push(await rawRound(`P${round}`, { inFlight: REQUESTS_IN_FLIGHT }));
+		times.rawFresh.push(await rawRound(`F${round}`, { inFlight: REQUESTS_IN_FLIGHT, keepAlive: false }));
+		console.log(
+			`round ${round}: baseline ${baseline.seconds.toFixed(2)} s, node ${viaNode.seconds.toFixed(2)} s, raw ${times.raw.at(-1).toFixed(2)} s, raw ×${REQUESTS_IN_FLIGHT} ${times.rawParallel.at(-1).toFixed(2)} s, raw ×${REQUESTS_IN_FLIGHT} new connections ${times.rawFresh.at(-1).toFixed(2)} s`,
+		);
+	}
+	return { times, firstOutput, profileSummary };
+}
+
+function medians(times) {
+	return Object.fromEntries(Object.entries(times).map(([k, v]) => [k, median(v)]));
+}
+
+/** The throughput table: the median of the rounds per phase. */
+function throughputRows(times, EVENTS) {
+	const med = medians(times);
+	const nodeOnly = med.node - med.baseline;
+	return [
+		{ phase: 'n8n baseline (Split Out, no node)', events: EVENTS, seconds: med.baseline.toFixed(2), 'events/s': Math.round(EVENTS / med.baseline), rounds: times.baseline.map(round2).join(' ') },
+		{ phase: 'n8n + Optimove node (Item Fields)', events: EVENTS, seconds: med.node.toFixed(2), 'events/s': Math.round(EVENTS / med.node), rounds: times.node.map(round2).join(' ') },
+		{ phase: '  of which the node (minus baseline)', events: EVENTS, seconds: nodeOnly.toFixed(2), 'events/s': Math.round(EVENTS / nodeOnly), rounds: '' },
+		{ phase: 'raw HTTP client (same batches, 1 keep-alive connection)', events: EVENTS, seconds: med.raw.toFixed(2), 'events/s': Math.round(EVENTS / med.raw), rounds: times.raw.map(round2).join(' ') },
+		{ phase: `raw, ${REQUESTS_IN_FLIGHT} in flight (keep-alive)`, events: EVENTS, seconds: med.rawParallel.toFixed(2), 'events/s': Math.round(EVENTS / med.rawParallel), rounds: times.rawParallel.map(round2).join(' ') },
+		{ phase: `raw, ${REQUESTS_IN_FLIGHT} in flight, new connection per request (as n8n)`, events: EVENTS, seconds: med.rawFresh.toFixed(2), 'events/s': Math.round(EVENTS / med.rawFresh), rounds: times.rawFresh.map(round2).join(' ') },
+	];
+}
+
+/** One run with 5 plain `{{ $json.x }}` expressions per item (Define Below); undefined for 0 items. */
+async function expressionsRun({ runWorkflow, check }, EXPRESSIONS) {
+	if (!(EXPRESSIONS > 0)) return undefined;
+	const run = await runWorkflow(
+		'bench-events-expressions',
+		{
+			resource: 'event',
+			operation: 'sendOotbEvent',
+			event: 'ootb_deposit',
+			parametersFrom: 'fields',
+			identifyBy: 'customer',
+			identity: '={{ $json.customer }}',
+			eventTime: '={{ $json.timestamp }}',
+			mandatory_transaction_id: '={{ $json.ootb_transaction_id }}',
+			additionalParameters: { deposit_amount: '={{ $json.ootb_deposit_amount }}', deposit_method: '={{ $json.ootb_deposit_method }}' },
+		},
+		depositItems(EXPRESSIONS, 'X'),
+	);
+	check('expressions', run, EXPRESSIONS);
+	return { ...run, row: { phase: 'n8n + node (Define Below, 5 plain {{ $json.x }} fields/item)', events: EXPRESSIONS, seconds: run.seconds.toFixed(2), 'events/s': Math.round(EXPRESSIONS / run.seconds), rounds: '' } };
+}
+
+/** The ratios node vs raw (end to end, node alone, per round, vs the other raw clients). */
+function throughputResult({ times, rows, expressions, firstOutput }) {
+	const med = medians(times);
+	const nodeOnly = med.node - med.baseline;
+	return {
+		rows,
+		ratioEndToEnd: Number((med.raw / med.node).toFixed(3)),
+		ratioNodeOnly: Number((med.raw / nodeOnly).toFixed(3)),
+		ratioPerRound: times.node.map((t, i) => round2(times.raw[i] / t)),
+		ratioVsRawSameInFlight: Number((med.rawParallel / med.node).toFixed(3)),
+		ratioVsRawNewConnections: Number((med.rawFresh / med.node).toFixed(3)),
+		requestsInFlight: REQUESTS_IN_FLIGHT,
+		baselineSeconds: med.baseline,
+		nodeSeconds: med.node,
+		rawSeconds: med.raw,
+		expressionsSeconds: expressions?.seconds,
+		sampleOutput: firstOutput,
+	};
+}
+
+function printThroughput(throughput, rows, profileSummary) {
+	const ratio = throughput.rawSeconds / throughput.nodeSeconds;
+	const nodeRatio = throughput.rawSeconds / (throughput.nodeSeconds - throughput.baselineSeconds);
+	console.log(table(rows));
+	console.log(`\nnode vs raw, end to end: ${ratio.toFixed(2)} (target ≥ 0.8; per round ${throughput.ratioPerRound.join(', ')}); node alone (minus n8n's baseline): ${nodeRatio.toFixed(2)}`);
+	console.log(`node vs raw with ${REQUESTS_IN_FLIGHT} in flight: ${throughput.ratioVsRawSameInFlight}; vs raw with ${REQUESTS_IN_FLIGHT} in flight and a new connection per request: ${throughput.ratioVsRawNewConnections}\n`);
+	if (profileSummary) console.log(JSON.stringify(profileSummary, null, 1));
+}
+
+/** Registrations against Optimove's 50 requests / 10 s: seconds vs the floor, 429s from the sandbox. */
+async function registrationRun({ runWorkflow, check }, REGISTRATIONS) {
+	const registrations = Array.from({ length: REGISTRATIONS }, (_, k) => ({ customer: `REG-${k}`, ootb_email: `reg${k}@example.test`, ootb_allow_email: k % 2 ? 'Yes' : 'No' }));
+	const run = await runWorkflow('bench-events-registration', { resource: 'event', operation: 'sendOotbEvent', event: 'ootb_registration', parametersFrom: 'item' }, registrations);
+	check('registration', run, REGISTRATIONS);
+	const requests = Math.ceil(REGISTRATIONS / 10);
+	const floor = (requests / 50) * 10;
+	const registration = {
+		events: REGISTRATIONS,
+		requests,
+		seconds: Number(run.seconds.toFixed(2)),
+		floorSeconds: floor,
+		ratioToFloor: Number((run.seconds / floor).toFixed(3)),
+		sandbox429s: run.rateLimited,
+	};
+	console.log(table([{ phase: 'registration (50 req / 10 s)', ...registration }]));
+	if (run.rateLimited) console.log(`\n${run.rateLimited} request(s) got a 429 from the sandbox: the client limiter let too many through`);
+	return registration;
 }

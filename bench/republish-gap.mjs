@@ -9,17 +9,15 @@
 // with a real tenant's round trips. --async starts n8n with its default publication service
 // (N8N_USE_WORKFLOW_PUBLICATION_SERVICE=true: publish answers at once, an outbox applies it, and only
 // trigger nodes whose registration-relevant fields changed are removed and added again).
-import { parseArgs } from 'node:util';
+import { parseCli } from '../scripts/lib/args.mjs';
 import { node } from '../test/e2e/lib/fixtures.mjs';
 import { median, r1, sleep, startBench, table, waitUntil, writeResult } from './lib.mjs';
 
-const { values: args } = parseArgs({
-	options: {
-		rounds: { type: 'string', default: '5' },
-		'latency-ms': { type: 'string', default: '0' },
-		async: { type: 'boolean', default: false },
-		out: { type: 'string' },
-	},
+const args = parseCli({
+	rounds: { type: 'string', default: '5' },
+	'latency-ms': { type: 'string', default: '0' },
+	async: { type: 'boolean', default: false },
+	out: { type: 'string' },
 });
 const ROUNDS = Number(args.rounds);
 const LATENCY_MS = Number(args['latency-ms']);

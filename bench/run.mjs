@@ -7,28 +7,29 @@
 //
 // From a fresh clone: installs the package's dependencies if missing (as `npm test` does), builds
 // dist/ if it is missing or older than nodes/ or credentials/, and the first n8n start installs
-// Node 24 + n8n 2.41.1 into the cache (scripts/install-n8n.sh, about 5 minutes cold).
+// Node 24 + n8n 2.41.1 into the cache (scripts/install-n8n.sh, 5–10 minutes cold).
 // --quick: smaller sizes and shorter phases (about 10 minutes instead of about an hour); its results
 // go to bench/results/quick/ so they never replace the full figures.
 // Each benchmark runs as its own process and writes its own JSON; this script only reads them.
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
+import { parseCli } from '../scripts/lib/args.mjs';
+import { runTee } from '../scripts/lib/spawn.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const { values: args } = parseArgs({
-	options: {
+const args = parseCli(
+	{
 		quick: { type: 'boolean', default: false },
 		only: { type: 'string' },
 		'results-dir': { type: 'string' },
 		'n8n-env': { type: 'string', multiple: true, default: [] },
-		'no-build': { type: 'boolean', default: false },
+		build: { type: 'boolean', default: true }, // --no-build: use dist/ as it is
 		'summary-only': { type: 'boolean', default: false }, // no runs: the table from the JSON already there
 	},
-});
+	{ usage: 'Usage: node bench/run.mjs [--quick] [--only a,b] [--results-dir DIR] [--n8n-env KEY=VALUE]... [--summary-only] [--no-build]' },
+);
 const QUICK = args.quick;
 const resultsDir = path.resolve(root, args['results-dir'] ?? (QUICK ? 'bench/results/quick' : 'bench/results'));
 const rel = (file) => path.relative(root, file);
@@ -64,18 +65,9 @@ const BENCHES = {
 const selected = args.only ? args.only.split(',') : Object.keys(BENCHES);
 for (const name of selected) if (!BENCHES[name]) throw new Error(`unknown benchmark "${name}" (${Object.keys(BENCHES).join(', ')})`);
 
-function run(command, argv, { env = {} } = {}) {
-	return new Promise((resolve) => {
-		const child = spawn(command, argv, { cwd: root, env: { ...process.env, ...env }, stdio: 'inherit' });
-		const forward = (signal) => child.kill(signal);
-		process.once('SIGINT', forward);
-		process.once('SIGTERM', forward);
-		child.on('close', (code) => {
-			process.off('SIGINT', forward);
-			process.off('SIGTERM', forward);
-			resolve(code ?? 1);
-		});
-	});
+/** Runs a command with the terminal as its output; Ctrl-C reaches it. Resolves the exit code. */
+async function run(command, argv, { env = {} } = {}) {
+	return (await runTee(command, argv, { cwd: root, env, collect: false, forwardSignals: true })).code;
 }
 
 function newest(dir) {
@@ -96,7 +88,7 @@ async function prepare() {
 	}
 	const sources = Math.max(newest(path.join(root, 'nodes')), newest(path.join(root, 'credentials')));
 	const built = existsSync(path.join(root, 'dist', 'nodes')) ? newest(path.join(root, 'dist')) : 0;
-	if (!args['no-build'] && built < sources) {
+	if (args.build && built < sources) {
 		console.log('=== build: npm run build (dist/ missing or older than the sources)');
 		if ((await run('npm', ['run', 'build'])) !== 0) throw new Error('npm run build failed');
 	}

@@ -8,18 +8,16 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
+import { parseCli } from '../scripts/lib/args.mjs';
 
-const { values: args } = parseArgs({
-	options: {
-		url: { type: 'string' },
-		key: { type: 'string' },
-		calls: { type: 'string', default: '250' },
-		executions: { type: 'string', default: '1' },
-		share: { type: 'string', default: '50' },
-		'start-at': { type: 'string' },
-		'package-dir': { type: 'string', default: path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..') },
-	},
+const args = parseCli({
+	url: { type: 'string' },
+	key: { type: 'string' },
+	calls: { type: 'string', default: '250' },
+	executions: { type: 'string', default: '1' },
+	share: { type: 'string', default: '50' },
+	'start-at': { type: 'string' },
+	'package-dir': { type: 'string', default: path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..') },
 });
 const packageDir = path.resolve(args['package-dir']);
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');

@@ -19,23 +19,21 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
+import { parseCli } from '../scripts/lib/args.mjs';
 import { startSandbox } from '../sandbox/server.mjs';
 import { chain, createCredentials, node } from '../test/e2e/lib/fixtures.mjs';
 import { startN8n } from '../test/e2e/lib/n8n.mjs';
 import { r3, sleep, table, writeResult } from './lib.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const { values: args } = parseArgs({
-	options: {
-		mode: { type: 'string', default: 'both' },
-		processes: { type: 'string', default: '2' },
-		calls: { type: 'string', default: '250' },
-		executions: { type: 'string', default: '1' },
-		share: { type: 'string', default: '50' },
-		'package-dir': { type: 'string', default: path.resolve(here, '..') },
-		out: { type: 'string', default: 'shared-key' },
-	},
+const args = parseCli({
+	mode: { type: 'string', default: 'both' },
+	processes: { type: 'string', default: '2' },
+	calls: { type: 'string', default: '250' },
+	executions: { type: 'string', default: '1' },
+	share: { type: 'string', default: '50' },
+	'package-dir': { type: 'string', default: path.resolve(here, '..') },
+	out: { type: 'string', default: 'shared-key' },
 });
 const MODES = args.mode === 'both' ? ['processes', 'n8n'] : [args.mode];
 for (const mode of MODES) if (!['processes', 'n8n'].includes(mode)) throw new Error(`--mode processes|n8n|both, got "${mode}"`);

@@ -4,11 +4,13 @@
 import { startSandbox } from './server.mjs';
 import { EXAMPLE_WEBHOOKS, eventRows, optimizelyEvents, profileChanges } from './lib/demo.mjs';
 import { parseDuration } from './lib/util.mjs';
+import { parseCli } from '../scripts/lib/args.mjs';
 
 const HELP = `Optimove sandbox
 
-Usage: node sandbox/cli.mjs <command> [options]
+Usage: node sandbox/cli.mjs <command> [options]      (npm run sandbox -- <command> [options])
 
+The sandbox
   start      [--port 5680] [--api-key KEY] [--integration-key KEY] [--no-rate-limit]
              [--tenant 1234] [--events-token T] [--webhook-secret S] [--timeout 5000]
              [--seed 42] [--verbose] [--quiet]
@@ -22,44 +24,26 @@ Usage: node sandbox/cli.mjs <command> [options]
   seed-listener --type 5 [--channel 505] --listener-url URL
   listeners | campaigns | state | health | config
   approvals  --campaign N
-  events     [--limit 20]                      (events the sandbox accepted)
+  accepted-events [--limit 20]                  (server-side events the sandbox accepted)
   report     [--json]
   faults     [--429 0.2] [--500 0.1] [--reset 0.05] [--reset-after 0] [--latency 50]
-             [--jitter 20] [--spike-rate 0.01] [--spike 2s] [--retry-after 1] [--match REGEX]
-             [--next 429,500,reset] [--off]
+             [--jitter 20] [--spike-rate 0.01] [--spike 2s] [--retry-after 1 | --no-retry-after]
+             [--match REGEX | --no-match] [--next 429,500,reset] [--off]
   limits     [--rate-limit 50/10s | --no-rate-limit] [--triggered-rate-limit 100/1s | off]
              [--events-rate-limit 50/10s | off]
   reset
 
-Example workflows (published by npm start):
-  execute    --channel 505 --customers 50 [--clearance 10m]
+Example workflows (published by npm start)
+  execute    --channel 505 --customers 50 [--clearance 10m] [--campaign N]
              a campaign executed on a channel: type 13 to example 3 (then \`cancel\` fires type 4)
   profile-sync --count 10                       attribute changes POSTed to example 4's webhook
   events     --rows 100 [--invalid 3]           deposit rows POSTed to example 5's webhook
-  optimizely --unsubscribes 5 [--bounces 2] [--soft-bounces 1]
+  optimizely --unsubscribes 5 [--bounces 2] [--soft-bounces 0]
              Optimizely Campaign webhook events POSTed to example 6's webhook
 
 Global: --url http://127.0.0.1:5680 (or env OPTIMOVE_SANDBOX_URL); --n8n http://127.0.0.1:5678 (or env
-N8N_URL) for the example webhooks. Durations: 500ms, 90s, 2m, 1h (plain = ms).
+N8N_URL) for the example webhooks. Durations: 500ms, 90s, 2m, 1h (plain = ms). \`--no-x\` turns x off.
 `;
-
-function parseArgs(argv) {
-	const out = { _: [] };
-	for (let i = 0; i < argv.length; i++) {
-		const a = argv[i];
-		if (!a.startsWith('--')) {
-			out._.push(a);
-			continue;
-		}
-		const eq = a.indexOf('=');
-		const key = eq > 0 ? a.slice(2, eq) : a.slice(2);
-		if (eq > 0) out[key] = a.slice(eq + 1);
-		else if (key.startsWith('no-')) out[key.slice(3)] = false;
-		else if (i + 1 < argv.length && !argv[i + 1].startsWith('--')) out[key] = argv[++i];
-		else out[key] = true;
-	}
-	return out;
-}
 
 function parseLimit(v) {
 	if (v === false || v === 'off' || v === 'false') return false;
@@ -174,6 +158,7 @@ async function profileSync(a) {
 
 /** Example 5: deposit rows, some invalid. */
 async function sendEventRows(a) {
+	if (a.rows === undefined) throw new Error('events needs --rows N (deposit rows for example 5); to list the events the sandbox accepted: accepted-events');
 	const { rows, invalid } = eventRows(Number(a.rows), Number(a.invalid ?? 0));
 	const answer = await postToN8n(a, EXAMPLE_WEBHOOKS.eventRows, rows);
 	const summary = Array.isArray(answer) ? answer[0] : answer;
@@ -183,7 +168,7 @@ async function sendEventRows(a) {
 
 /** Example 6: one Optimizely Campaign webhook delivery. */
 async function optimizely(base, a) {
-	const events = optimizelyEvents({ unsubscribes: Number(a.unsubscribes ?? 5), bounces: Number(a.bounces ?? 2), softBounces: Number(a['soft-bounces'] ?? 1) });
+	const events = optimizelyEvents({ unsubscribes: Number(a.unsubscribes ?? 5), bounces: Number(a.bounces ?? 2), softBounces: Number(a['soft-bounces'] ?? 0) });
 	const before = (await control(base, 'GET', '/report?format=json')).json?.attributes?.requests ?? 0;
 	await postToN8n(a, EXAMPLE_WEBHOOKS.optimizely, events);
 	console.log(`${events.length} Optimizely Campaign events (${events.map((e) => `${e.type}${e.bounceType ? `/${e.bounceType}` : ''}`).join(', ')}) → example 6`);
@@ -200,48 +185,55 @@ async function optimizely(base, a) {
 	console.log('  (no attribute update reached the sandbox within 10 s: check the execution in n8n)');
 }
 
-async function main() {
-	const a = parseArgs(process.argv.slice(2));
-	const cmd = a._[0];
-	const base = a.url ?? process.env.OPTIMOVE_SANDBOX_URL ?? 'http://127.0.0.1:5680';
-	const need = (k, label = k) => {
-		if (a[k] === undefined || a[k] === true) throw new Error(`--${label} is required`);
-		return a[k];
-	};
-	switch (cmd) {
-		case 'start':
-			return start(a);
-		case 'campaign': {
+const str = { type: 'string' };
+const bool = { type: 'boolean' };
+const offable = { type: 'string', negatable: true };
+const GLOBAL_OPTIONS = { url: str, n8n: str };
+
+/** A control-API read: GET /__sandbox/<command>. */
+const read = (route) => ({ options: {}, run: (base) => controlPrint(base, 'GET', route) });
+
+/** Every command: its options (node:util parseArgs, through scripts/lib/args.mjs) and what it does. */
+const COMMANDS = {
+	start: {
+		options: { port: str, 'api-key': str, 'integration-key': offable, 'rate-limit': offable, tenant: str, 'events-token': str, 'webhook-secret': str, timeout: str, seed: str, verbose: bool, quiet: bool },
+		run: (_base, a) => start(a),
+	},
+	campaign: {
+		options: { customers: str, clearance: str, 'clearance-at': str, id: str, channel: str, notify: bool },
+		run(base, a) {
 			const body = { customers: Number(a.customers ?? 100) };
 			if (a.id) body.campaignId = Number(a.id);
 			if (a.clearance) body.clearanceInMs = parseDuration(a.clearance);
 			if (a['clearance-at']) body.clearanceRequiredBy = a['clearance-at'];
 			if (a.channel) body.channelId = Number(a.channel);
 			if (a.notify) body.notify = true;
-			return print(await control(base, 'POST', '/campaigns', body));
-		}
-		case 'notify':
-			return print(await control(base, 'POST', `/campaigns/${need('campaign')}/notify`));
-		case 'cancel': {
-			const id = a.campaign !== undefined && a.campaign !== true ? a.campaign : (await control(base, 'GET', '/campaigns')).json?.at(-1)?.campaignId;
+			return controlPrint(base, 'POST', '/campaigns', body);
+		},
+	},
+	notify: { options: { campaign: str }, run: (base, a) => controlPrint(base, 'POST', `/campaigns/${need(a, 'campaign')}/notify`) },
+	cancel: {
+		options: { campaign: str, notify: { type: 'boolean', default: true } },
+		async run(base, a) {
+			const id = a.campaign ?? (await control(base, 'GET', '/campaigns')).json?.at(-1)?.campaignId;
 			if (id === undefined) throw new Error('no campaign to cancel: create one first (campaign or execute)');
-			return print(await control(base, 'POST', `/campaigns/${id}/cancel`, { notify: a.notify !== false }));
-		}
-		case 'execute':
-			return execute(base, a);
-		case 'profile-sync':
-			return profileSync(a);
-		case 'optimizely':
-			return optimizely(base, a);
-		case 'fire': {
-			const body = { eventTypeId: Number(need('type')) };
+			return controlPrint(base, 'POST', `/campaigns/${id}/cancel`, { notify: a.notify });
+		},
+	},
+	fire: {
+		options: { type: str, channel: str, campaign: str, customer: str, customers: str },
+		run(base, a) {
+			const body = { eventTypeId: Number(need(a, 'type')) };
 			if (a.channel) body.channelId = Number(a.channel);
 			if (a.campaign) body.campaignId = Number(a.campaign);
 			if (a.customer) body.customerId = String(a.customer);
 			if (a.customers) body.customers = Number(a.customers);
-			return print(await control(base, 'POST', '/fire', body));
-		}
-		case 'triggered': {
+			return controlPrint(base, 'POST', '/fire', body);
+		},
+	},
+	triggered: {
+		options: { count: str, mode: str, rate: str, duration: str, interval: str, header: str, full: bool, async: bool },
+		run(base, a) {
 			const body = { count: a.count !== undefined ? Number(a.count) : undefined, mode: a.mode ?? 'signed' };
 			if (a.rate) body.ratePerSec = Number(a.rate);
 			if (a.duration) body.durationMs = parseDuration(a.duration);
@@ -250,60 +242,96 @@ async function main() {
 			if (!a.full) body.results = false;
 			if (a.async) body.async = true;
 			if (body.count === undefined && !body.durationMs) body.count = 1;
-			return print(await control(base, 'POST', '/triggered', body));
-		}
-		case 'seed-listener': {
-			const body = { EventTypeID: Number(need('type')), ListenerURL: need('listener-url') };
+			return controlPrint(base, 'POST', '/triggered', body);
+		},
+	},
+	'seed-listener': {
+		options: { type: str, channel: str, 'listener-url': str },
+		run(base, a) {
+			const body = { EventTypeID: Number(need(a, 'type')), ListenerURL: need(a, 'listener-url') };
 			if (a.channel) body.ChannelID = Number(a.channel);
-			return print(await control(base, 'POST', '/listeners/seed', body));
-		}
-		case 'listeners':
-		case 'campaigns':
-		case 'state':
-		case 'health':
-		case 'config':
-			return print(await control(base, 'GET', `/${cmd}`));
-		case 'approvals':
-			return print(await control(base, 'GET', `/approvals?campaignId=${encodeURIComponent(need('campaign'))}`));
-		case 'events':
-			if (a.rows !== undefined) return sendEventRows(a);
-			return print(await control(base, 'GET', `/events?limit=${Number(a.limit ?? 20)}`));
-		case 'report':
-			return print(await control(base, 'GET', a.json ? '/report?format=json' : '/report'));
-		case 'faults': {
+			return controlPrint(base, 'POST', '/listeners/seed', body);
+		},
+	},
+	listeners: read('/listeners'),
+	campaigns: read('/campaigns'),
+	state: read('/state'),
+	health: read('/health'),
+	config: read('/config'),
+	approvals: { options: { campaign: str }, run: (base, a) => controlPrint(base, 'GET', `/approvals?campaignId=${encodeURIComponent(need(a, 'campaign'))}`) },
+	'accepted-events': { options: { limit: str }, run: (base, a) => controlPrint(base, 'GET', `/events?limit=${Number(a.limit ?? 20)}`) },
+	report: { options: { json: bool }, run: (base, a) => controlPrint(base, 'GET', a.json ? '/report?format=json' : '/report') },
+	faults: {
+		options: { 429: str, 500: str, reset: str, 'reset-after': str, latency: str, jitter: str, 'spike-rate': str, spike: str, 'retry-after': offable, match: offable, next: str, off: bool },
+		run(base, a) {
 			const body = {};
 			if (a.off) Object.assign(body, { rate429: 0, rate500: 0, resetRate: 0, resetAfterRate: 0, latencyMs: 0, latencyJitterMs: 0, spikeRate: 0, spikeMs: 0, match: null, next: [] });
-			if (a['429'] !== undefined) body.rate429 = Number(a['429']);
-			if (a['500'] !== undefined) body.rate500 = Number(a['500']);
-			if (a.reset !== undefined) body.resetRate = Number(a.reset);
-			if (a['reset-after'] !== undefined) body.resetAfterRate = Number(a['reset-after']);
-			if (a.latency !== undefined) body.latencyMs = parseDuration(a.latency);
-			if (a.jitter !== undefined) body.latencyJitterMs = parseDuration(a.jitter);
-			if (a['spike-rate'] !== undefined) body.spikeRate = Number(a['spike-rate']);
-			if (a.spike !== undefined) body.spikeMs = parseDuration(a.spike);
-			if (a['retry-after'] !== undefined) body.retryAfter = a['retry-after'] === false ? null : Number(a['retry-after']);
-			if (a.match !== undefined) body.match = a.match === false ? null : String(a.match);
-			if (a.next !== undefined) body.next = String(a.next).split(',').filter(Boolean).map((x) => (/^\d+$/.test(x) ? Number(x) : x));
-			return print(await control(base, Object.keys(body).length ? 'POST' : 'GET', '/faults', Object.keys(body).length ? body : undefined));
-		}
-		case 'limits': {
+			for (const [option, knob, parse] of FAULT_OPTIONS) if (a[option] !== undefined) body[knob] = parse(a[option]);
+			return Object.keys(body).length ? controlPrint(base, 'POST', '/faults', body) : controlPrint(base, 'GET', '/faults');
+		},
+	},
+	limits: {
+		options: { 'rate-limit': offable, 'triggered-rate-limit': offable, 'events-rate-limit': offable },
+		run(base, a) {
 			const body = {};
 			if (a['rate-limit'] !== undefined) body.rateLimit = parseLimit(a['rate-limit']);
 			if (a['triggered-rate-limit'] !== undefined) body.triggeredRateLimit = parseLimit(a['triggered-rate-limit']);
 			if (a['events-rate-limit'] !== undefined) body.eventsRateLimit = parseLimit(a['events-rate-limit']);
-			return print(await control(base, Object.keys(body).length ? 'POST' : 'GET', '/config', Object.keys(body).length ? body : undefined));
-		}
-		case 'reset':
-			return print(await control(base, 'POST', '/reset'));
-		case undefined:
-		case 'help':
-		case '--help':
-			console.log(HELP);
-			return;
-		default:
-			if (a.help) return console.log(HELP);
-			throw new Error(`unknown command '${cmd}'\n\n${HELP}`);
-	}
+			return Object.keys(body).length ? controlPrint(base, 'POST', '/config', body) : controlPrint(base, 'GET', '/config');
+		},
+	},
+	reset: { options: {}, run: (base) => controlPrint(base, 'POST', '/reset') },
+	execute: { options: { channel: str, customers: str, clearance: str, campaign: str }, run: (base, a) => execute(base, a) },
+	'profile-sync': { options: { count: str }, run: (_base, a) => profileSync(a) },
+	events: { options: { rows: str, invalid: str }, run: (_base, a) => sendEventRows(a) },
+	optimizely: { options: { unsubscribes: str, bounces: str, 'soft-bounces': str }, run: (base, a) => optimizely(base, a) },
+};
+
+/** `faults` options → the control API's knob and how the value is read (`--no-x` gives false: off). */
+const FAULT_OPTIONS = [
+	['429', 'rate429', Number],
+	['500', 'rate500', Number],
+	['reset', 'resetRate', Number],
+	['reset-after', 'resetAfterRate', Number],
+	['latency', 'latencyMs', parseDuration],
+	['jitter', 'latencyJitterMs', parseDuration],
+	['spike-rate', 'spikeRate', Number],
+	['spike', 'spikeMs', parseDuration],
+	['retry-after', 'retryAfter', (v) => (v === false ? null : Number(v))],
+	['match', 'match', (v) => (v === false ? null : String(v))],
+	['next', 'next', (v) => String(v).split(',').filter(Boolean).map((x) => (/^\d+$/.test(x) ? Number(x) : x))],
+];
+
+/** The help lines of one command (its line and the indented lines under it). */
+function usageOf(name) {
+	const lines = HELP.split('\n');
+	const first = lines.findIndex((l) => l.startsWith(`  ${name} `) || l === `  ${name}`);
+	if (first < 0) return `node sandbox/cli.mjs ${name}   (see --help)`;
+	let last = first + 1;
+	while (last < lines.length && /^ {13}/.test(lines[last])) last++;
+	return `Usage:\n${lines.slice(first, last).join('\n')}\n(all commands: node sandbox/cli.mjs --help)`;
+}
+
+function need(a, key) {
+	if (a[key] === undefined || a[key] === '') throw new Error(`--${key} is required`);
+	return a[key];
+}
+
+async function controlPrint(base, method, route, body) {
+	print(await control(base, method, route, body));
+}
+
+async function main() {
+	const argv = process.argv.slice(2);
+	const name = argv[0];
+	if (name === undefined || name === 'help' || name === '--help' || name === '-h') return console.log(HELP);
+	const command = COMMANDS[name];
+	if (!command) throw new Error(`unknown command '${name}'\n\n${HELP}`);
+	const a = parseCli({ ...GLOBAL_OPTIONS, ...command.options }, { argv: argv.slice(1), usage: usageOf(name), exit: false });
+	if (a.help) return console.log(HELP);
+	if (a._.length) throw new Error(`${name} takes no argument '${a._[0]}' (options start with --)`);
+	const base = a.url ?? process.env.OPTIMOVE_SANDBOX_URL ?? 'http://127.0.0.1:5680';
+	return command.run(base, a);
 }
 
 main().catch((e) => {

@@ -8,26 +8,22 @@
 //   node scripts/drills.mjs [--long-only | --ci-only] [--no-build]
 //   DRILL_CHURN_CYCLES=50   publish/unpublish cycles of the churn drill
 //   DRILL_FAULTS_SCALE=1    size multiplier of the large faults drill
-import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseCli } from './lib/args.mjs';
+import { runTee } from './lib/spawn.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const args = new Set(process.argv.slice(2));
+const USAGE = 'Usage: node scripts/drills.mjs [--long-only | --ci-only] [--no-build]';
+const args = parseCli({ 'long-only': { type: 'boolean' }, 'ci-only': { type: 'boolean' }, build: { type: 'boolean', default: true } }, { usage: USAGE });
+if (args['long-only'] && args['ci-only']) {
+	console.error(`--long-only and --ci-only exclude each other\n\n${USAGE}`);
+	process.exit(2);
+}
 const started = Date.now();
 
-function run(command, commandArgs, env = {}) {
-	return new Promise((resolve) => {
-		const child = spawn(command, commandArgs, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
-		let output = '';
-		child.stdout.on('data', (chunk) => {
-			output += chunk;
-			process.stdout.write(chunk);
-		});
-		child.on('close', (code, signal) => resolve({ code: code ?? (signal ? 1 : 0), output }));
-	});
-}
+const run = (command, commandArgs, env = {}) => runTee(command, commandArgs, { cwd: root, env });
 
 /** Per suite: passed/failed tests, seconds, and the "# drill …" figure lines it printed. */
 function parse(output, suites) {
@@ -60,7 +56,7 @@ function needsInstall() {
 	return !existsSync(marker) || statSync(path.join(root, 'package-lock.json')).mtimeMs > statSync(marker).mtimeMs;
 }
 
-if (!args.has('--no-build')) {
+if (args.build) {
 	if (needsInstall()) {
 		const install = await run('npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund']);
 		if (install.code !== 0) process.exit(1);
@@ -70,11 +66,11 @@ if (!args.has('--no-build')) {
 }
 
 const runs = [];
-if (!args.has('--ci-only')) {
+if (!args['ci-only']) {
 	const dir = path.join(root, 'test/drills');
 	runs.push({ what: 'long drills (test/drills)', env: { E2E_SUITES_DIR: dir }, suites: readdirSync(dir).filter((f) => f.endsWith('.mjs')).map((f) => path.basename(f, '.mjs')) });
 }
-if (!args.has('--long-only')) {
+if (!args['long-only']) {
 	const dir = path.join(root, 'test/e2e/suites');
 	const suites = readdirSync(dir)
 		.filter((f) => /^drills-.*\.mjs$/.test(f))

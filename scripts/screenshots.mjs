@@ -6,7 +6,7 @@
 //   node scripts/screenshots.mjs --own    # always its own n8n + sandbox (stopped at the end)
 //
 // Drives the distribution's headless Chromium (scripts/install-chromium.sh; never a browser
-// download) through the DevTools protocol over a tiny WebSocket client (no dependencies, Node 20+).
+// download) with playwright-core (a dev dependency; it brings no browser of its own).
 // Signs in through n8n's sign-in page, opens each examples/*.json workflow (found by name in an
 // attached n8n, imported there with its credentials when missing), fits it to the canvas, and saves
 // docs/images/<example file name>.png, plus docs/images/overview.png: example 2 with the node panel
@@ -16,21 +16,41 @@
 // --own, --no-build (own n8n: skip `npm run build`), --keep (own n8n: leave it running until
 // Ctrl-C), --out <dir> (default docs/images), --only <prefix,…> (e.g. --only 1,3; add --overview
 // for the overview too), --width/--height of the viewport (default 1280×800), --max-zoom (1.25).
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import crypto from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { parseCli } from './lib/args.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const OWNER = { email: 'owner@example.test', password: 'Test-Pass-123' };
+const SIGN_IN_EMAIL = 'input[type=email], input[name=emailOrLdapLoginId], input[name=email]';
 
-const args = parseArgs(process.argv.slice(2));
-const outDir = path.resolve(root, args.out ?? 'docs/images');
-const viewport = { width: Number(args.width ?? 1280), height: Number(args.height ?? 800) };
-const maxZoom = Number(args['max-zoom'] ?? 1.25);
+/** The system Chromium's flags (headless, no sandbox, nothing fetched in the background). */
+const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--hide-scrollbars', '--force-color-profile=srgb', '--lang=en-US'];
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+const str = { type: 'string' };
+const args = parseCli({
+	url: str,
+	email: str,
+	password: str,
+	own: { type: 'boolean' },
+	build: { type: 'boolean', default: true },
+	keep: { type: 'boolean' },
+	out: { type: 'string', default: 'docs/images' },
+	only: str,
+	overview: { type: 'boolean' },
+	width: { type: 'string', default: '1280' },
+	height: { type: 'string', default: '800' },
+	'max-zoom': { type: 'string', default: '1.25' },
+});
+const outDir = path.resolve(root, args.out);
+const viewport = { width: Number(args.width), height: Number(args.height) };
+const maxZoom = Number(args['max-zoom']);
 const only = args.only ? String(args.only).split(',').map((s) => s.trim()).filter(Boolean) : undefined;
 const log = (...parts) => console.log(...parts);
 
@@ -64,7 +84,7 @@ async function main() {
 	// 2. A browser, signed in.
 	const browser = await launchChromium();
 	cleanups.push(() => browser.close());
-	const page = await browser.newPage(viewport);
+	const page = await browser.newPage({ viewport, deviceScaleFactor: 1, locale: 'en-US' });
 	await signIn(page, n8n);
 
 	// 3. One picture per example, then the overview.
@@ -105,7 +125,7 @@ async function attachOrStart() {
 	if (explicit && !args.own) throw new Error(`no n8n answers at ${url}`);
 
 	log(args.own ? 'Starting an n8n with the sandbox (--own).' : 'No n8n at the default address: starting one with the sandbox.');
-	if (!args['no-build']) {
+	if (args.build) {
 		log('Building the package…');
 		execFileSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: 'inherit' });
 	}
@@ -202,44 +222,58 @@ async function findCredentials(n8n) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The n8n editor
+// The n8n editor (playwright-core's page)
 
 async function signIn(page, n8n) {
 	await page.goto(`${n8n.baseUrl}/signin`);
-	await page.waitFor(`document.querySelector('input[type=email], input[name=emailOrLdapLoginId], input[name=email]')`, { what: 'the sign-in form' });
-	await page.fill(`input[type=email], input[name=emailOrLdapLoginId], input[name=email]`, n8n.email);
-	await page.fill(`input[type=password]`, n8n.password);
-	await page.clickText('button', /^sign in$/i);
-	await page.waitFor(`!location.pathname.startsWith('/signin')`, { what: 'leaving the sign-in page', timeoutMs: 30_000 });
+	await waitFor(page, `document.querySelector(${JSON.stringify(SIGN_IN_EMAIL)})`, { what: 'the sign-in form' });
+	await page.locator(SIGN_IN_EMAIL).first().fill(n8n.email);
+	await page.locator('input[type=password]').fill(n8n.password);
+	await page.locator('button').filter({ hasText: /^sign in$/i, visible: true }).first().click();
+	await waitFor(page, `!location.pathname.startsWith('/signin')`, { what: 'leaving the sign-in page', timeoutMs: 30_000 });
 	log(`Signed in as ${n8n.email}`);
 }
 
+/** Waits until `expression` (evaluated in the page) is true; on a timeout saves what the page showed. */
+async function waitFor(page, expression, { what = expression, timeoutMs = 20_000 } = {}) {
+	try {
+		await page.waitForFunction(`Boolean(${expression})`, undefined, { timeout: timeoutMs, polling: 250 });
+	} catch (error) {
+		if (error?.name !== 'TimeoutError') throw error;
+		const shot = path.join(os.tmpdir(), 'screenshots-timeout.png');
+		await page.screenshot({ path: shot }).catch(() => undefined);
+		throw new Error(`timed out waiting for ${what} (the page then: ${shot})`);
+	}
+}
+
 async function openWorkflow(page, baseUrl, id, example) {
-	await page.goto(`${baseUrl}/workflow/${id}`);
+	await page.goto(`${baseUrl}/workflow/${id}`, { timeout: 60_000 });
 	const expected = example.nodes.length;
-	await page.waitFor(`document.querySelectorAll('.vue-flow__node').length >= ${expected}`, { what: `${expected} nodes of ${example.file} on the canvas`, timeoutMs: 60_000 });
+	await waitFor(page, `document.querySelectorAll('.vue-flow__node').length >= ${expected}`, { what: `${expected} nodes of ${example.file} on the canvas`, timeoutMs: 60_000 });
 	// Node icons are <img>s (community nodes) or inline SVGs: wait until every image has loaded.
-	await page.waitFor(`[...document.querySelectorAll('.vue-flow__node img')].every((img) => img.complete && img.naturalWidth > 0)`, { what: 'node icons', timeoutMs: 30_000 });
-	await page.sleep(800);
+	await waitFor(page, `[...document.querySelectorAll('.vue-flow__node img')].every((img) => img.complete && img.naturalWidth > 0)`, { what: 'node icons', timeoutMs: 30_000 });
+	await sleep(800);
 	await dismissOverlays(page);
 }
 
 /** Closes toasts, "what's new" and other dialogs, and hides banners that are not the workflow. */
 async function dismissOverlays(page) {
 	for (let round = 0; round < 3; round++) {
-		await page.key('Escape');
+		await page.keyboard.press('Escape');
 		await page.evaluate(`(() => {
 			for (const el of document.querySelectorAll('.el-notification__closeBtn, .el-message__closeBtn, .el-dialog__headerbtn, [data-test-id="banner-close-button"], [data-test-id*="close"]')) {
 				if (el.offsetParent !== null) el.click();
 			}
 		})()`);
-		await page.sleep(300);
+		await sleep(300);
 	}
-	await page.addStyle(`
+	await page.addStyleTag({
+		content: `
 		.el-notification, .el-message, .el-overlay, .el-popper, [data-test-id="banners"], .banners { display: none !important; }
 		/* The floating run button sits over the canvas and can hide a node's label. */
 		[data-test-id="execute-workflow-button"] { display: none !important; }
-	`);
+	`,
+	});
 }
 
 /**
@@ -250,8 +284,8 @@ async function dismissOverlays(page) {
  */
 async function fitView(page, { reserveRight = 0 } = {}) {
 	await page.evaluate(`document.activeElement && document.activeElement.blur && document.activeElement.blur()`);
-	await page.key('1', { code: 'Digit1' });
-	await page.sleep(700);
+	await page.keyboard.press('Digit1');
+	await sleep(700);
 	const measureCanvas = (p) => measureCanvasArea(p, reserveRight);
 	const fits = (m, f = 1) => m.content.w * f <= m.area.w && m.content.h * f <= m.area.h;
 	for (let i = 0; i < 8 && !fits(await measureCanvas(page)); i++) await clickAndSettle(page, '[data-test-id="zoom-out-button"]');
@@ -266,19 +300,20 @@ async function fitView(page, { reserveRight = 0 } = {}) {
 		const dy = m.content.y + m.content.h / 2 - (m.area.y + m.area.h / 2);
 		if (Math.abs(dx) < 4 && Math.abs(dy) < 4) break;
 		// A wheel event pans the canvas (by half its delta in n8n 2.41; measured again each round).
-		await page.send('Input.dispatchMouseEvent', { type: 'mouseWheel', x: m.area.x + m.area.w / 2, y: m.area.y + m.area.h / 2, deltaX: dx * 2, deltaY: dy * 2 });
-		await page.sleep(400);
+		await page.mouse.move(m.area.x + m.area.w / 2, m.area.y + m.area.h / 2);
+		await page.mouse.wheel(dx * 2, dy * 2);
+		await sleep(400);
 	}
 	const m = await measureCanvas(page);
 	if (!fits(m)) log(`  ! the workflow does not fit the canvas even at zoom ${m.zoom.toFixed(2)}`);
 	// Park the mouse on empty canvas: no hover highlight on a button or node in the picture.
-	await page.send('Input.dispatchMouseEvent', { type: 'mouseMoved', x: m.pane.x + 4, y: m.pane.y + 4 });
-	await page.sleep(300);
+	await page.mouse.move(m.pane.x + 4, m.pane.y + 4);
+	await sleep(300);
 }
 
 async function clickAndSettle(page, selector) {
-	await page.click(await page.center(selector));
-	await page.sleep(450);
+	await page.locator(selector).first().click();
+	await sleep(450);
 }
 
 /** Screen boxes: what must be visible (`content`) and the free part of the canvas (`area`). */
@@ -306,350 +341,29 @@ async function measureCanvasArea(page, reserveRight) {
 }
 
 async function openNodePanel(page, search) {
-	await page.click(await page.center('[data-test-id="node-creator-plus-button"]'));
+	await page.locator('[data-test-id="node-creator-plus-button"]').first().click();
 	// The panel opens with its search box focused: type into it (a click could land outside it).
-	await page.waitFor(`document.activeElement && document.activeElement.closest('[data-test-id="node-creator-search-bar"]')`, { what: 'the node panel search box' });
-	await page.send('Input.insertText', { text: search });
-	await page.waitFor(`[...document.querySelectorAll('[data-test-id="node-creator-item-name"]')].some((e) => /^Optimove/.test(e.textContent.trim()))`, { what: 'Optimove in the node panel' });
+	await waitFor(page, `document.activeElement && document.activeElement.closest('[data-test-id="node-creator-search-bar"]')`, { what: 'the node panel search box' });
+	await page.keyboard.insertText(search);
+	await waitFor(page, `[...document.querySelectorAll('[data-test-id="node-creator-item-name"]')].some((e) => /^Optimove/.test(e.textContent.trim()))`, { what: 'Optimove in the node panel' });
 	// n8n lists the node and its trigger as one app; opening it lists every action and trigger.
-	await page.clickText('[data-test-id="node-creator-item-name"]', /^Optimove$/);
-	await page.sleep(1500);
-	await page.waitFor(`[...document.querySelectorAll('[data-test-id="node-creator"] img')].every((img) => img.complete && img.naturalWidth > 0)`, { what: 'icons in the node panel' });
-	await page.sleep(600);
+	await page.locator('[data-test-id="node-creator-item-name"]').filter({ hasText: /^Optimove$/, visible: true }).first().click();
+	await sleep(1500);
+	await waitFor(page, `[...document.querySelectorAll('[data-test-id="node-creator"] img')].every((img) => img.complete && img.naturalWidth > 0)`, { what: 'icons in the node panel' });
+	await sleep(600);
 }
 
 async function save(page, file) {
-	const png = await page.screenshot();
+	const png = await page.screenshot({ type: 'png' });
 	writeFileSync(file, png);
 	log(`  saved ${path.relative(root, file)} (${Math.round(png.length / 1024)} KB)`);
 }
 
 // ---------------------------------------------------------------------------------------------
-// Chromium over the DevTools protocol
+// The browser: the system's Chromium through playwright-core
+
 
 async function launchChromium() {
-	const bin = process.env.CHROMIUM || execFileSync('bash', [path.join(root, 'scripts/install-chromium.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
-	const profile = mkdtempSync(path.join(os.tmpdir(), 'optimove-screenshots-'));
-	const child = spawn(
-		bin,
-		[
-			'--headless=new',
-			'--remote-debugging-port=0',
-			`--user-data-dir=${profile}`,
-			`--window-size=${viewport.width},${viewport.height}`,
-			'--no-sandbox',
-			'--disable-gpu',
-			'--no-first-run',
-			'--disable-crash-reporter',
-			'--disable-breakpad',
-			'--no-default-browser-check',
-			'--hide-scrollbars',
-			'--force-color-profile=srgb',
-			'--lang=en-US',
-			'about:blank',
-		],
-		{ stdio: ['ignore', 'ignore', 'pipe'], detached: true },
-	);
-	let stderr = '';
-	const wsUrl = await new Promise((resolve, reject) => {
-		const timer = setTimeout(() => reject(new Error(`Chromium printed no DevTools URL in 30 s:\n${stderr.slice(-2000)}`)), 30_000);
-		child.stderr.on('data', (chunk) => {
-			stderr += chunk;
-			const match = stderr.match(/DevTools listening on (ws:\/\/\S+)/);
-			if (match) {
-				clearTimeout(timer);
-				resolve(match[1]);
-			}
-		});
-		child.on('exit', (code) => {
-			clearTimeout(timer);
-			reject(new Error(`Chromium exited (${code}) before it listened:\n${stderr.slice(-2000)}`));
-		});
-	});
-	const exited = new Promise((resolve) => child.on('exit', resolve));
-	// Chromium runs in its own process group: end it with this script whatever happens.
-	const killBrowser = () => {
-		try {
-			process.kill(-child.pid, 'SIGKILL');
-		} catch {
-			// already gone
-		}
-	};
-	process.on('exit', killBrowser);
-	const cdp = await connectCdp(wsUrl);
-	const browser = {
-		async newPage(size) {
-			const { targetId } = await cdp.send('Target.createTarget', { url: 'about:blank' });
-			const { sessionId } = await cdp.send('Target.attachToTarget', { targetId, flatten: true });
-			const page = makePage(cdp, sessionId);
-			await page.send('Page.enable');
-			await page.send('Runtime.enable');
-			await page.send('Emulation.setDeviceMetricsOverride', { width: size.width, height: size.height, deviceScaleFactor: 1, mobile: false });
-			return page;
-		},
-		close() {
-			closing ??= closeBrowser();
-			return closing;
-		},
-	};
-	let closing;
-	async function closeBrowser() {
-		await cdp.send('Browser.close').catch(() => undefined);
-		cdp.close();
-		const timer = setTimeout(killBrowser, 5000);
-		if (child.exitCode === null && child.signalCode === null) await exited;
-		clearTimeout(timer);
-		rmSync(profile, { recursive: true, force: true });
-	}
-	return browser;
-}
-
-function makePage(cdp, sessionId) {
-	const send = (method, params) => cdp.send(method, params, sessionId);
-	const page = {
-		send,
-		sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
-		async goto(url) {
-			const loaded = cdp.once('Page.loadEventFired', sessionId, 60_000);
-			const result = await send('Page.navigate', { url });
-			if (result.errorText) throw new Error(`navigating to ${url}: ${result.errorText}`);
-			await loaded;
-		},
-		async evaluate(expression) {
-			const result = await send('Runtime.evaluate', { expression, awaitPromise: true, returnByValue: true, userGesture: true });
-			if (result.exceptionDetails) throw new Error(`in page: ${result.exceptionDetails.exception?.description ?? result.exceptionDetails.text}`);
-			return result.result.value;
-		},
-		async waitFor(expression, { what = expression, timeoutMs = 20_000 } = {}) {
-			const until = Date.now() + timeoutMs;
-			for (;;) {
-				const ok = await page.evaluate(`Boolean(${expression})`).catch(() => false);
-				if (ok) return;
-				if (Date.now() > until) {
-					const shot = path.join(os.tmpdir(), 'screenshots-timeout.png');
-					writeFileSync(shot, await page.screenshot());
-					throw new Error(`timed out waiting for ${what} (the page then: ${shot})`);
-				}
-				await page.sleep(250);
-			}
-		},
-		async center(selector) {
-			const box = await page.evaluate(`(() => {
-				const el = document.querySelector(${JSON.stringify(selector)});
-				if (!el) return null;
-				el.scrollIntoView({ block: 'center' });
-				const r = el.getBoundingClientRect();
-				return { x: r.x + r.width / 2, y: r.y + r.height / 2 };
-			})()`);
-			if (!box) throw new Error(`no element ${selector}`);
-			return box;
-		},
-		async click({ x, y }) {
-			await send('Input.dispatchMouseEvent', { type: 'mouseMoved', x, y });
-			await send('Input.dispatchMouseEvent', { type: 'mousePressed', x, y, button: 'left', clickCount: 1 });
-			await send('Input.dispatchMouseEvent', { type: 'mouseReleased', x, y, button: 'left', clickCount: 1 });
-		},
-		async clickText(tag, regex) {
-			const box = await page.evaluate(`(() => {
-				const re = new RegExp(${JSON.stringify(regex.source)}, ${JSON.stringify(regex.flags)});
-				const el = [...document.querySelectorAll(${JSON.stringify(tag)})].find((e) => re.test(e.textContent.trim()) && e.offsetParent !== null);
-				if (!el) return null;
-				const r = el.getBoundingClientRect();
-				return { x: r.x + r.width / 2, y: r.y + r.height / 2 };
-			})()`);
-			if (!box) throw new Error(`no ${tag} with text ${regex}`);
-			await page.click(box);
-		},
-		async fill(selector, text) {
-			await page.click(await page.center(selector));
-			await page.evaluate(`(() => { const el = document.activeElement; if (el && 'select' in el) el.select(); })()`);
-			await send('Input.insertText', { text });
-		},
-		async key(key, { code, keyCode } = {}) {
-			const named = { Escape: 27, Tab: 9, Enter: 13 };
-			const vk = keyCode ?? named[key] ?? key.toUpperCase().charCodeAt(0);
-			const text = key.length === 1 ? key : undefined;
-			await send('Input.dispatchKeyEvent', { type: text ? 'keyDown' : 'rawKeyDown', key, code: code ?? key, windowsVirtualKeyCode: vk, text });
-			await send('Input.dispatchKeyEvent', { type: 'keyUp', key, code: code ?? key, windowsVirtualKeyCode: vk });
-		},
-		async addStyle(css) {
-			await page.evaluate(`(() => { const s = document.createElement('style'); s.textContent = ${JSON.stringify(css)}; document.head.appendChild(s); })()`);
-		},
-		async screenshot() {
-			const { data } = await send('Page.captureScreenshot', { format: 'png', captureBeyondViewport: false });
-			return Buffer.from(data, 'base64');
-		},
-	};
-	return page;
-}
-
-async function connectCdp(wsUrl) {
-	const ws = await connectWebSocket(wsUrl);
-	let nextId = 0;
-	const pending = new Map();
-	const listeners = new Set();
-	ws.onmessage = (text) => {
-		const msg = JSON.parse(text);
-		if (msg.id !== undefined) {
-			const p = pending.get(msg.id);
-			if (!p) return;
-			pending.delete(msg.id);
-			if (msg.error) p.reject(new Error(`${p.method}: ${msg.error.message}`));
-			else p.resolve(msg.result);
-			return;
-		}
-		for (const listener of listeners) listener(msg);
-	};
-	let closed = false;
-	ws.onclose = () => {
-		closed = true;
-		for (const p of pending.values()) p.reject(new Error('DevTools connection closed'));
-		pending.clear();
-	};
-	return {
-		send(method, params = {}, sessionId) {
-			const id = ++nextId;
-			if (closed) return Promise.reject(new Error(`${method}: DevTools connection closed`));
-			return new Promise((resolve, reject) => {
-				pending.set(id, { resolve, reject, method });
-				ws.send(JSON.stringify({ id, method, params, ...(sessionId ? { sessionId } : {}) }));
-			});
-		},
-		once(method, sessionId, timeoutMs) {
-			return new Promise((resolve, reject) => {
-				const timer = setTimeout(() => {
-					listeners.delete(listener);
-					reject(new Error(`timed out waiting for ${method}`));
-				}, timeoutMs);
-				const listener = (msg) => {
-					if (msg.method !== method || (sessionId && msg.sessionId !== sessionId)) return;
-					clearTimeout(timer);
-					listeners.delete(listener);
-					resolve(msg.params);
-				};
-				listeners.add(listener);
-			});
-		},
-		close: () => ws.close(),
-	};
-}
-
-/** A minimal RFC 6455 client (text frames, fragmentation, ping/pong, close): enough for DevTools. */
-function connectWebSocket(wsUrl) {
-	const url = new URL(wsUrl);
-	return new Promise((resolve, reject) => {
-		const socket = net.connect(Number(url.port || 80), url.hostname);
-		const key = crypto.randomBytes(16).toString('base64');
-		let buffer = Buffer.alloc(0);
-		let open = false;
-		let fragments = [];
-		const ws = {
-			onmessage: () => undefined,
-			onclose: () => undefined,
-			send(text) {
-				writeFrame(0x1, Buffer.from(text, 'utf8'));
-			},
-			close() {
-				if (!socket.destroyed) {
-					writeFrame(0x8, Buffer.alloc(0));
-					socket.end();
-				}
-			},
-		};
-		function writeFrame(opcode, payload) {
-			if (socket.destroyed) return;
-			const mask = crypto.randomBytes(4);
-			const len = payload.length;
-			const header = len < 126 ? Buffer.alloc(2) : len < 65536 ? Buffer.alloc(4) : Buffer.alloc(10);
-			header[0] = 0x80 | opcode;
-			if (len < 126) header[1] = 0x80 | len;
-			else if (len < 65536) {
-				header[1] = 0x80 | 126;
-				header.writeUInt16BE(len, 2);
-			} else {
-				header[1] = 0x80 | 127;
-				header.writeBigUInt64BE(BigInt(len), 2);
-			}
-			const masked = Buffer.alloc(len);
-			for (let i = 0; i < len; i++) masked[i] = payload[i] ^ mask[i & 3];
-			socket.write(Buffer.concat([header, mask, masked]));
-		}
-		function parseFrames() {
-			for (;;) {
-				if (buffer.length < 2) return;
-				const fin = (buffer[0] & 0x80) !== 0;
-				const opcode = buffer[0] & 0x0f;
-				const masked = (buffer[1] & 0x80) !== 0;
-				let len = buffer[1] & 0x7f;
-				let offset = 2;
-				if (len === 126) {
-					if (buffer.length < 4) return;
-					len = buffer.readUInt16BE(2);
-					offset = 4;
-				} else if (len === 127) {
-					if (buffer.length < 10) return;
-					len = Number(buffer.readBigUInt64BE(2));
-					offset = 10;
-				}
-				const maskKey = masked ? buffer.subarray(offset, offset + 4) : null;
-				if (masked) offset += 4;
-				if (buffer.length < offset + len) return;
-				let payload = buffer.subarray(offset, offset + len);
-				if (maskKey) payload = Buffer.from(payload.map((b, i) => b ^ maskKey[i & 3]));
-				buffer = buffer.subarray(offset + len);
-				if (opcode === 0x8) {
-					socket.end();
-					return;
-				}
-				if (opcode === 0x9) writeFrame(0xa, payload);
-				else if (opcode === 0x1 || opcode === 0x0) {
-					fragments.push(Buffer.from(payload));
-					if (fin) {
-						const text = Buffer.concat(fragments).toString('utf8');
-						fragments = [];
-						ws.onmessage(text);
-					}
-				}
-			}
-		}
-		socket.on('connect', () => {
-			socket.write(
-				`GET ${url.pathname}${url.search} HTTP/1.1\r\nHost: ${url.host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
-					`Sec-WebSocket-Key: ${key}\r\nSec-WebSocket-Version: 13\r\n\r\n`,
-			);
-		});
-		socket.on('data', (chunk) => {
-			buffer = Buffer.concat([buffer, chunk]);
-			if (!open) {
-				const end = buffer.indexOf('\r\n\r\n');
-				if (end < 0) return;
-				const head = buffer.subarray(0, end).toString('latin1');
-				buffer = buffer.subarray(end + 4);
-				const accept = crypto.createHash('sha1').update(`${key}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`).digest('base64');
-				if (!/^HTTP\/1\.1 101/.test(head) || !head.toLowerCase().includes(`sec-websocket-accept: ${accept.toLowerCase()}`)) {
-					socket.destroy();
-					reject(new Error(`WebSocket handshake refused: ${head.split('\r\n')[0]}`));
-					return;
-				}
-				open = true;
-				resolve(ws);
-			}
-			parseFrames();
-		});
-		socket.on('error', (error) => (open ? ws.onclose(error) : reject(error)));
-		socket.on('close', () => ws.onclose());
-	});
-}
-
-function parseArgs(argv) {
-	const out = {};
-	for (let i = 0; i < argv.length; i++) {
-		const arg = argv[i];
-		if (!arg.startsWith('--')) continue;
-		const [name, inline] = arg.slice(2).split('=', 2);
-		if (inline !== undefined) out[name] = inline;
-		else if (argv[i + 1] !== undefined && !argv[i + 1].startsWith('--')) out[name] = argv[++i];
-		else out[name] = true;
-	}
-	return out;
+	const executablePath = process.env.CHROMIUM || execFileSync('bash', [path.join(root, 'scripts/install-chromium.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
+	return chromium.launch({ executablePath, headless: true, args: CHROMIUM_FLAGS, timeout: 60_000 });
 }

@@ -8,6 +8,10 @@
 // OPTIMOVE_EVENTS_URL, OPTIMOVE_TENANT_ID, OPTIMOVE_EVENTS_TOKEN). Example workflows are then
 // imported but NOT published: publishing registers listeners in your tenant.
 //
+// Ports: N8N_PORT (default 5678), OPTIMOVE_SANDBOX_PORT (5680) and, with --queue, N8N_WEBHOOK_PORT
+// (5688). A taken default is replaced by a free port and the output says so; a taken port you set
+// stops the start.
+//
 // `npm start -- --queue`: the same demo with n8n in queue mode (main, one webhook processor, two
 // workers) on the local PostgreSQL and Redis (test/e2e/lib/queue.mjs; a fresh database and Redis
 // prefix, removed again by Ctrl-C).
@@ -15,9 +19,10 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseCli } from './lib/args.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const queueMode = process.argv.slice(2).includes('--queue');
+const { queue: queueMode } = parseCli({ queue: { type: 'boolean', default: false } }, { usage: 'Usage: npm start [-- --queue]   (ports: N8N_PORT, OPTIMOVE_SANDBOX_PORT, N8N_WEBHOOK_PORT)' });
 const run = (cmd, args) => execFileSync(cmd, args, { cwd: root, stdio: 'inherit' });
 
 if (!existsSync(path.join(root, 'node_modules', '.package-lock.json'))) {
@@ -58,19 +63,18 @@ process.on('SIGTERM', () => stopAll(0));
 try {
 	let sandbox;
 	if (!real) {
-		const port = Number(process.env.OPTIMOVE_SANDBOX_PORT || 5680);
-		sandbox = await startSandbox({ port: (await isFree(port)) ? port : 0, log: false });
+		const port = await choosePort('OPTIMOVE_SANDBOX_PORT', 5680, 'the Optimove sandbox');
+		sandbox = await startSandbox({ port, log: false });
 		stoppers.push(() => sandbox.close());
 	}
-	const n8nPort = Number(process.env.N8N_PORT || 5678);
-	const mainPort = (await isFree(n8nPort)) ? n8nPort : await freePort();
+	const mainPort = await choosePort('N8N_PORT', 5678, 'n8n');
 	let n8n;
 	let cluster;
 	if (queueMode) {
 		const services = await queueServicesReachable();
 		if (!services.ok) throw new Error(`--queue needs PostgreSQL and Redis; ${services.reason}`);
 		console.log('Starting n8n in queue mode: main, then a webhook processor and two workers…');
-		const webhookPort = (await isFree(5688)) ? 5688 : await freePort();
+		const webhookPort = await choosePort('N8N_WEBHOOK_PORT', 5688, "n8n's webhook processor");
 		cluster = await startQueueCluster({ quiet: true, workers: 2, ports: { main: mainPort, webhook: webhookPort } });
 		stoppers.push(() => cluster.stop());
 		n8n = cluster.main;
@@ -140,12 +144,32 @@ ${cluster.workers.map((w, i) => `  worker ${i + 1}           health http://127.0
 	}
 	if (!real) {
 		console.log(`Then: ${cli} report   (who receives each campaign, late approvals, rejected events and why, attribute updates)
-Executions: ${n8n.baseUrl}/home/executions   (or GET ${n8n.baseUrl}/api/v1/executions with an API key)`);
+Executions: ${n8n.baseUrl}/home/executions
+            curl -H 'X-N8N-API-KEY: ${n8n.apiKey}' ${n8n.baseUrl}/api/v1/executions
+            (an API key this command created in this throwaway n8n; it ends with Ctrl-C)`);
 	}
 	console.log('\nPress Ctrl-C to stop everything this command started.');
 } catch (error) {
 	console.error(`npm start failed: ${error.message}`);
 	await stopAll(1);
+}
+
+/**
+ * The port from `envName`, else `fallback`. A port the user set that is taken stops the start (they
+ * asked for it); a taken default is replaced by a free port, and the output says so.
+ */
+async function choosePort(envName, fallback, what) {
+	const wanted = process.env[envName];
+	if (wanted !== undefined && wanted !== '') {
+		const port = Number(wanted);
+		if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`${envName}=${wanted} is not a port (1–65535)`);
+		if (!(await isFree(port))) throw new Error(`${envName}=${port}: the port is taken; free it or choose another one for ${what}`);
+		return port;
+	}
+	if (await isFree(fallback)) return fallback;
+	const port = await freePort();
+	console.log(`! Port ${fallback} is taken: ${what} uses port ${port} instead (set ${envName} to choose one).`);
+	return port;
 }
 
 async function isFree(port) {

@@ -2,30 +2,38 @@
 // `npm test`: the whole suite from a fresh clone. Installs what is missing, then lint, typecheck,
 // unit tests, sandbox tests, build, package-load check, the real-n8n end-to-end tests and the
 // queue-mode leg (main + webhook processor + 2 workers on the local PostgreSQL and Redis).
-// Closes with one line: "N passed, N failed".
-import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
+// Closes with a timing table and one line: "N passed, N failed". The counts come from each tool's
+// machine-readable output (jest --json; node:test through scripts/lib/counts-reporter.mjs; our own
+// scripts write TEST_COUNTS_FILE), not from its human-readable lines.
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseCli } from './lib/args.mjs';
+import { runTee } from './lib/spawn.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const only = process.argv.slice(2);
+const { _: only } = parseCli({}, { positionals: true, usage: 'Usage: node scripts/test.mjs [step…]   (default: every step; the steps are listed in the summary)' });
+const ran = new Set();
 const totals = { passed: 0, failed: 0 };
 const timings = [];
+const scratch = mkdtempSync(path.join(os.tmpdir(), 'optimove-test-'));
+process.on('exit', () => rmSync(scratch, { recursive: true, force: true }));
 
-function run(command, args, { capture = false, env = {} } = {}) {
-	return new Promise((resolve) => {
-		const child = spawn(command, args, { cwd: root, env: { ...process.env, ...env }, stdio: capture ? ['ignore', 'pipe', 'pipe'] : 'inherit' });
-		let output = '';
-		if (capture) {
-			child.stdout.on('data', (d) => { output += d; process.stdout.write(d); });
-			child.stderr.on('data', (d) => { output += d; process.stderr.write(d); });
-		}
-		child.on('close', (code) => resolve({ code: code ?? 1, output }));
-	});
-}
+/**
+ * Where a step's counts land: an argument equal to COUNTS_FILE is replaced by the step's own file,
+ * which is also in the child's environment as TEST_COUNTS_FILE. The file holds jest's --json
+ * output (`counts: 'jest'`) or {"passed":N,"failed":N,"skipped":N} (`counts: 'file'`), written by
+ * scripts/lib/counts-reporter.mjs for node:test, by scripts/verify-package.mjs and test/e2e/run.mjs.
+ */
+const COUNTS_FILE = '<counts-file>';
+const READ_COUNTS = {
+	jest: (json) => ({ passed: json.numPassedTests, failed: json.numFailedTests + json.numRuntimeErrorTestSuites, skipped: json.numPendingTests }),
+	file: (json) => json,
+};
 
-function count(output, patterns) {
+/** Legacy: counts from `[passRegex, failRegex]` pairs over the output, for a tool that only prints a line. */
+function countFromOutput(output, patterns) {
 	for (const [pass, fail] of patterns) {
 		const p = output.match(pass);
 		if (p) {
@@ -36,18 +44,36 @@ function count(output, patterns) {
 	return undefined;
 }
 
+function readCounts(file, counts) {
+	if (!existsSync(file)) return undefined;
+	try {
+		return READ_COUNTS[counts](JSON.parse(readFileSync(file, 'utf8')));
+	} catch {
+		return undefined;
+	}
+}
+
+/**
+ * Runs one step unless steps were named and this is not one of them. `counts`: 'jest' | 'file'
+ * (see COUNTS_FILE), or regex pairs over the output; without counts the step is 1 passed or 1 failed
+ * by its exit code.
+ */
 async function step(name, command, args, { counts, env } = {}) {
+	ran.add(name);
 	if (only.length && !only.includes(name)) return;
+	const file = path.join(scratch, `${name}.json`);
+	const argv = args.map((a) => (a === COUNTS_FILE ? file : a.replace(COUNTS_FILE, file)));
 	console.log(`\n=== ${name}: ${[command, ...args].join(' ')}`);
 	const started = Date.now();
-	const { code, output } = await run(command, args, { capture: Boolean(counts), env });
+	const legacy = Array.isArray(counts);
+	const { code, output } = await runTee(command, argv, { cwd: root, env: { ...env, TEST_COUNTS_FILE: file }, collect: legacy });
 	const seconds = ((Date.now() - started) / 1000).toFixed(1);
-	let tally = counts ? count(output, counts) : undefined;
+	let tally = legacy ? countFromOutput(output, counts) : counts ? readCounts(file, counts) : undefined;
 	if (!tally) tally = code === 0 ? { passed: 1, failed: 0 } : { passed: 0, failed: 1 };
-	if (code !== 0 && tally.failed === 0) tally.failed = 1;
+	if (code !== 0 && tally.failed === 0) tally = { ...tally, failed: 1 };
 	totals.passed += tally.passed;
 	totals.failed += tally.failed;
-	const skipped = / \(skipped: /.test(output) ? '  (skipped)' : '';
+	const skipped = tally.skippedReason || / \(skipped: /.test(output) ? '  (skipped)' : '';
 	timings.push(`${name.padEnd(10)} ${seconds.padStart(7)} s  ${code === 0 ? 'ok' : `FAILED (exit ${code})`}  ${tally.passed} passed, ${tally.failed} failed${skipped}`);
 }
 
@@ -62,22 +88,27 @@ if (needsInstall()) {
 	// --ignore-scripts: n8n-workflow's isolated-vm would need a native build for Node 24 it never uses here.
 	// `npm install`, not `npm ci`: npm 11 leaves other platforms' optional bindings out of the lock, which ci refuses.
 	await step('install', 'npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund']);
-}
+} else ran.add('install');
 await step('lint', 'npx', ['n8n-node', 'lint']);
 await step('typecheck', 'npx', ['tsc', '-p', 'tsconfig.test.json', '--noEmit']);
-await step('unit', 'npx', ['jest', '--ci'], { counts: [[/Tests:\s+(?:\d+ failed, )?(?:\d+ skipped, )?(\d+) passed/, /Tests:\s+(\d+) failed/]] });
+await step('unit', 'npx', ['jest', '--ci', '--json', `--outputFile=${COUNTS_FILE}`], { counts: 'jest' });
 const nodeTests = (folder) => readdirSync(path.join(root, folder)).filter((f) => f.endsWith('.test.mjs')).map((f) => `${folder}/${f}`);
-const nodeTestCounts = [[/ℹ pass (\d+)/, /ℹ fail (\d+)/]];
-await step('sandbox', process.execPath, ['--test', '--test-reporter=spec', ...nodeTests('test/sandbox')], { counts: nodeTestCounts });
-await step('scripts', process.execPath, ['--test', '--test-reporter=spec', ...nodeTests('test/scripts')], { counts: nodeTestCounts });
+const nodeTestReporters = ['--test-reporter=spec', '--test-reporter-destination=stdout', '--test-reporter=./scripts/lib/counts-reporter.mjs', `--test-reporter-destination=${COUNTS_FILE}`];
+await step('sandbox', process.execPath, ['--test', ...nodeTestReporters, ...nodeTests('test/sandbox')], { counts: 'file' });
+await step('scripts', process.execPath, ['--test', ...nodeTestReporters, ...nodeTests('test/scripts')], { counts: 'file' });
 if (!only.length || only.includes('build')) rmSync(path.join(root, 'dist'), { recursive: true, force: true });
 await step('build', 'npm', ['run', 'build']);
-await step('package', process.execPath, ['scripts/verify-package.mjs'], { counts: [[/Package check: (\d+) passed/, /Package check: \d+ passed, (\d+) failed/]] });
+await step('package', process.execPath, ['scripts/verify-package.mjs'], { counts: 'file' });
 await step('scan', process.execPath, ['scripts/scan.mjs'], { counts: [[/Scan: (\d+) passed/, /Scan: \d+ passed, (\d+) failed/]] });
-await step('e2e', process.execPath, ['test/e2e/run.mjs'], { counts: [[/E2E: (\d+) passed/, /E2E: \d+ passed, (\d+) failed/]] });
+await step('e2e', process.execPath, ['test/e2e/run.mjs'], { counts: 'file' });
 // Skipped (one line, 0 passed) without PostgreSQL or Redis, except under CI, where that fails.
-await step('queue', process.execPath, ['test/e2e/run.mjs', '--queue'], { counts: [[/E2E queue: (\d+) passed/, /E2E queue: \d+ passed, (\d+) failed/]] });
+await step('queue', process.execPath, ['test/e2e/run.mjs', '--queue'], { counts: 'file' });
 
+const unknown = only.filter((name) => !ran.has(name));
+if (unknown.length) {
+	timings.push(`unknown step(s) ${unknown.join(', ')}: the steps are ${[...ran].join(' ')}`);
+	totals.failed += unknown.length;
+}
 console.log('\n=== summary');
 for (const line of timings) console.log(line);
 console.log(`total      ${((Date.now() - started) / 1000).toFixed(1).padStart(7)} s`);

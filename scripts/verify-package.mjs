@@ -6,6 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { reportCounts } from './lib/counts.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
@@ -152,4 +153,5 @@ check('npm pack ships every loaded file and no tests', () => {
 });
 
 console.log(`Package check: ${passed} passed, ${failed} failed`);
+reportCounts({ passed, failed });
 process.exit(failed ? 1 : 0);

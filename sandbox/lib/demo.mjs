@@ -51,7 +51,7 @@ export function eventRows(count = 100, invalid = 3, { now = Date.now() } = {}) {
  * ASSUMED (see the example's sticky note): type, recipientId, recipientListId, mailingId,
  * timestamp, bounceType for bounces. recipientId is taken to be the Optimove customer ID.
  */
-export function optimizelyEvents({ unsubscribes = 5, bounces = 2, softBounces = 1, now = Date.now() } = {}) {
+export function optimizelyEvents({ unsubscribes = 5, bounces = 2, softBounces = 0, now = Date.now() } = {}) {
 	const events = [];
 	const base = { webhookId: 4711, recipientListId: 200100, mailingId: 300200 };
 	let n = 0;

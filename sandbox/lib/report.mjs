@@ -2,6 +2,9 @@
 import { channelReport } from './channel.mjs';
 import { latencyStats, naiveUtc } from './util.mjs';
 
+/** Profiles listed by the report (the newest); the text says how many of how many it shows. */
+const RECENT_PROFILES = 20;
+
 export function buildReport(sb) {
 	const s = sb.state;
 	const now = sb.now();
@@ -74,7 +77,7 @@ export function buildReport(sb) {
 			values: au.values,
 			errors: au.errors,
 			profilesStored: s.profiles.size,
-			recentProfiles: [...s.profiles].slice(-8).map(([customerId, attrs]) => ({ customerId, values: Object.fromEntries([...attrs.values()].map((a) => [a.RealFieldName, a.Value])) })),
+			recentProfiles: [...s.profiles].slice(-RECENT_PROFILES).map(([customerId, attrs]) => ({ customerId, values: Object.fromEntries([...attrs.values()].map((a) => [a.RealFieldName, a.Value])) })),
 			callbacks: { sent: au.callbacks.sent, ok: au.callbacks.ok, failed: au.callbacks.failed, recent: au.callbacks.recent.toArray(10) },
 		},
 		promotions: {
@@ -113,7 +116,7 @@ export function renderReport(r) {
 	if (!r.campaigns.length) L.push('  (none)');
 	for (const c of r.campaigns) {
 		const a = c.approvals;
-		L.push(`  ${c.campaignId}: ${c.customers} customers, clearance ${c.clearanceRequiredBy} UTC${c.cancelledAt ? `, CANCELLED ${c.cancelledAt}` : ''}${c.notifiedAt ? `, notified ${c.notifiedAt}` : ''}`);
+		L.push(`  ${c.campaignId}: ${c.customers} customers${c.conditional ? `, clearance ${c.clearanceRequiredBy} UTC` : ''}${c.cancelledAt ? `, CANCELLED ${c.cancelledAt}` : ''}${c.notifiedAt ? `, notified ${c.notifiedAt}` : ''}`);
 		if (c.conditional) {
 			L.push(`    approved ${a.approved} (${pct(a.approved, a.targetGroup)}), rejected ${a.rejected} (reported false ${a.rejectedReported}, never reported ${a.neverReported}), late reports: ${a.lateApproved} approved / ${a.lateRejected} rejected`);
 			L.push(`    ${a.calls} UpdateCustomerPromotionStatus calls (${a.lateCalls} late), ${a.reports} entries, ${a.overwrites} overwrites, ${a.unknownCustomers} unknown customers`);
@@ -141,6 +144,7 @@ export function renderReport(r) {
 	const a = r.attributes;
 	L.push('Customer attributes');
 	L.push(`  ${a.requests} update requests, ${a.customers} customers, ${a.values} values stored, errors ${JSON.stringify(a.errors)}, callbacks sent ${a.callbacks.sent} (ok ${a.callbacks.ok}, failed ${a.callbacks.failed})`);
+	if (a.recentProfiles.length < a.profilesStored) L.push(`  the newest ${a.recentProfiles.length} of ${a.profilesStored} profiles shown:`);
 	for (const p of a.recentProfiles) L.push(`    ${p.customerId}: ${Object.entries(p.values).map(([k, v]) => `${k}=${v}`).join(', ')}`);
 	L.push('');
 	const ch = r.channel;

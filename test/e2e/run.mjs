@@ -12,15 +12,17 @@
 //   E2E_SUITES=foundation,trigger   only these suite files (names without .mjs)
 //   E2E_VERBOSE=1                   echo n8n's output
 //   E2E_TIMEOUT_MS=2400000          whole-run limit (default 40 min)
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseCli } from '../../scripts/lib/args.mjs';
+import { reportCounts } from '../../scripts/lib/counts.mjs';
+import { runTee } from '../../scripts/lib/spawn.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const started = Date.now();
-const queue = process.argv.includes('--queue');
+const { queue } = parseCli({ queue: { type: 'boolean', default: false } }, { usage: 'Usage: node test/e2e/run.mjs [--queue]   (E2E_SUITES=a,b for some suites; see the top of test/e2e/run.mjs)' });
 const label = queue ? 'E2E queue' : 'E2E';
 if (queue) {
 	const { queueServicesReachable } = await import('./lib/queue.mjs');
@@ -29,22 +31,22 @@ if (queue) {
 		const ci = Boolean(process.env.CI) && !/^(0|false)$/i.test(process.env.CI);
 		// One line either way; CI must run the leg, a contributor's machine may lack the services.
 		console.log(`${label}: 0 passed, ${ci ? 1 : 0} failed (${ci ? 'FAILED, CI must run it' : 'skipped'}: PostgreSQL and Redis are needed; ${services.reason})`);
+		reportCounts({ passed: 0, failed: ci ? 1 : 0, skippedReason: `PostgreSQL and Redis are needed; ${services.reason}` });
 		process.exit(ci ? 1 : 0);
 	}
 }
 const scratch = mkdtempSync(path.join(os.tmpdir(), 'optimove-e2e-run-'));
 const timingsFile = path.join(scratch, 'timings.json');
+const countsFile = path.join(scratch, 'counts.json');
 
 // The test file runs directly (not under `node --test`): one process holds n8n, the sandbox and
-// every test, and the spec reporter prints the results and the totals.
-const child = spawn(process.execPath, ['--test-reporter=spec', path.join(here, 'e2e.test.mjs')], {
-	stdio: ['ignore', 'pipe', 'inherit'],
-	env: { ...process.env, E2E_TIMINGS_FILE: timingsFile, ...(queue ? { E2E_QUEUE: '1' } : {}) },
-});
-let output = '';
-child.stdout.on('data', (chunk) => {
-	output += chunk;
-	process.stdout.write(chunk);
+// every test; the spec reporter prints the results, scripts/lib/counts-reporter.mjs counts them.
+const reporters = ['--test-reporter=spec', '--test-reporter-destination=stdout', `--test-reporter=${path.join(here, '../../scripts/lib/counts-reporter.mjs')}`, `--test-reporter-destination=${countsFile}`];
+let child;
+const finished = runTee(process.execPath, [...reporters, path.join(here, 'e2e.test.mjs')], {
+	env: { E2E_TIMINGS_FILE: timingsFile, ...(queue ? { E2E_QUEUE: '1' } : {}) },
+	collect: false,
+	onChild: (c) => (child = c),
 });
 
 // Ctrl-C reaches the child too (same process group); a SIGTERM sent to this process alone is passed
@@ -65,11 +67,11 @@ const limit = setTimeout(() => {
 }, limitMs);
 limit.unref();
 
-child.on('close', (code, signal) => {
+finished.then(({ code, signal }) => {
 	clearTimeout(limit);
-	const count = (name) => Number(output.match(new RegExp(`^ℹ ${name} (\\d+)$`, 'm'))?.[1] ?? 0);
-	const passed = count('pass');
-	let failed = count('fail') + count('cancelled');
+	const counts = existsSync(countsFile) ? JSON.parse(readFileSync(countsFile, 'utf8')) : { passed: 0, failed: 0 };
+	const passed = counts.passed;
+	let failed = counts.failed;
 	if ((code !== 0 || signal || interrupted) && failed === 0) failed = 1;
 
 	if (existsSync(timingsFile)) {
@@ -80,5 +82,6 @@ child.on('close', (code, signal) => {
 	rmSync(scratch, { recursive: true, force: true });
 	console.log(`  ${'total'.padEnd(36)} ${((Date.now() - started) / 1000).toFixed(1).padStart(7)} s`);
 	console.log(`${label}: ${passed} passed, ${failed} failed`);
+	reportCounts({ passed, failed });
 	process.exit(failed === 0 ? 0 : 1);
 });
