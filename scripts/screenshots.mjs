@@ -12,6 +12,12 @@
 // docs/images/<example file name>.png, plus docs/images/overview.png: example 2 with the node panel
 // open on Optimove's actions.
 //
+//   node scripts/screenshots.mjs --failed-publish
+//                                         # its own n8n with n8n's default (asynchronous) publication:
+//                                         # publishes, in the editor, a trigger whose listener slot
+//                                         # another system holds, and saves what the editor then shows
+//                                         # as docs/images/failed-publish.png
+//
 // Options: --url <n8n> (also N8N_URL), --email/--password (default the owner `npm start` makes),
 // --own, --no-build (own n8n: skip `npm run build`), --keep (own n8n: leave it running until
 // Ctrl-C), --out <dir> (default docs/images), --only <prefix,…> (e.g. --only 1,3; add --overview
@@ -47,6 +53,7 @@ const args = parseCli({
 	width: { type: 'string', default: '1280' },
 	height: { type: 'string', default: '800' },
 	'max-zoom': { type: 'string', default: '1.25' },
+	'failed-publish': { type: 'boolean' },
 });
 const outDir = path.resolve(root, args.out);
 const viewport = { width: Number(args.width), height: Number(args.height) };
@@ -73,6 +80,7 @@ try {
 }
 
 async function main() {
+	if (args['failed-publish']) return failedPublish();
 	const { readExamples, attachCredentials, createCredentials } = await import('../test/e2e/lib/fixtures.mjs');
 	const examples = readExamples().filter((e) => !only || only.some((p) => e.file.startsWith(p)));
 	if (!examples.length) throw new Error('no example workflow matches');
@@ -109,6 +117,46 @@ async function main() {
 		log(`\nn8n stays up at ${n8n.baseUrl} (${OWNER.email} / ${OWNER.password}); Ctrl-C to stop.`);
 		await new Promise(() => undefined);
 	}
+}
+
+/**
+ * What a user sees when n8n's default (asynchronous) publication fails in the background: publish
+ * answers at once, and about 15 s later (n8n's five attempts) the editor shows the trigger's error.
+ */
+async function failedPublish() {
+	const { createCredentials, node } = await import('../test/e2e/lib/fixtures.mjs');
+	const { startN8n } = await import('../test/e2e/lib/n8n.mjs');
+	const { startSandbox } = await import('../sandbox/server.mjs');
+	if (args.build) execFileSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: 'inherit' });
+	const sandbox = await startSandbox({ port: 0, log: false });
+	cleanups.push(() => sandbox.close());
+	const harness = await startN8n({ quiet: true, publication: 'default' });
+	cleanups.push(() => harness.stop());
+	log(`n8n ${harness.baseUrl} (n8n's default publication), sandbox ${sandbox.url}`);
+	const { optimoveApi } = await createCredentials(harness, sandbox);
+	sandbox.seedListener({ EventTypeID: 1, ChannelID: 505, ListenerURL: 'https://crm.example.test/optimove/campaign-processed' });
+	const trigger = node('Optimove Trigger', 'n8n-nodes-optimove.optimoveTrigger', { source: 'eventListeners', events: [1], channelId: 505 }, { credential: optimoveApi, webhookId: 'campaign-processed', typeVersion: 1.1, position: [0, 0] });
+	const next = node('Update CRM', 'n8n-nodes-base.noOp', {}, { position: [260, 0] });
+	const id = await harness.createWorkflow({ name: 'Campaign processed → CRM', nodes: [trigger, next], connections: { [trigger.name]: { main: [[{ node: next.name, type: 'main', index: 0 }]] } } });
+
+	const browser = await launchChromium();
+	cleanups.push(() => browser.close());
+	const page = await browser.newPage({ viewport, deviceScaleFactor: 1, locale: 'en-US' });
+	await signIn(page, await restClient(harness.baseUrl, OWNER));
+	await openWorkflow(page, harness.baseUrl, id, { file: 'failed publish', nodes: [trigger, next] }, { hideOverlays: false });
+	await fitView(page);
+	// The editor's own Publish: the header button, then the modal's confirm button.
+	await clickAndSettle(page, '[data-test-id="workflow-open-publish-modal-button"]');
+	await waitFor(page, `document.querySelector('[data-test-id="workflow-publish-button"]')`, { what: 'the publish dialog' });
+	await clickAndSettle(page, '[data-test-id="workflow-publish-button"]');
+	log('  published in the editor; waiting for n8n to give up (its retries take about 15 s)');
+	await waitFor(page, `[...document.querySelectorAll('.el-notification')].some((n) => /held by another URL/.test(n.textContent))`, { what: 'the failed-publish toast', timeoutMs: 90_000 });
+	await page.mouse.move(4, viewport.height - 4);
+	await sleep(1200);
+	mkdirSync(outDir, { recursive: true });
+	await save(page, path.join(outDir, 'failed-publish.png'));
+	const state = await harness.publicationStatus(id);
+	log(`  publication-status: ${state.status}: ${state.triggers.map((t) => t.errorMessage).join('; ')}`);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -246,14 +294,15 @@ async function waitFor(page, expression, { what = expression, timeoutMs = 20_000
 	}
 }
 
-async function openWorkflow(page, baseUrl, id, example) {
+async function openWorkflow(page, baseUrl, id, example, { hideOverlays = true } = {}) {
 	await page.goto(`${baseUrl}/workflow/${id}`, { timeout: 60_000 });
 	const expected = example.nodes.length;
 	await waitFor(page, `document.querySelectorAll('.vue-flow__node').length >= ${expected}`, { what: `${expected} nodes of ${example.file} on the canvas`, timeoutMs: 60_000 });
 	// Node icons are <img>s (community nodes) or inline SVGs: wait until every image has loaded.
 	await waitFor(page, `[...document.querySelectorAll('.vue-flow__node img')].every((img) => img.complete && img.naturalWidth > 0)`, { what: 'node icons', timeoutMs: 30_000 });
 	await sleep(800);
-	await dismissOverlays(page);
+	if (hideOverlays) await dismissOverlays(page);
+	else await page.keyboard.press('Escape');
 }
 
 /** Closes toasts, "what's new" and other dialogs, and hides banners that are not the workflow. */

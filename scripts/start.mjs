@@ -12,6 +12,9 @@
 // (5688). A taken default is replaced by a free port and the output says so; a taken port you set
 // stops the start.
 //
+// n8n runs with its own default publication (asynchronous: a publish answers at once, registers in
+// the background and shows a failure as "Failed publish" in the editor), as users' n8n does.
+//
 // `npm start -- --queue`: the same demo with n8n in queue mode (main, one webhook processor, two
 // workers) on the local PostgreSQL and Redis (test/e2e/lib/queue.mjs; a fresh database and Redis
 // prefix, removed again by Ctrl-C).
@@ -75,11 +78,11 @@ try {
 		if (!services.ok) throw new Error(`--queue needs PostgreSQL and Redis; ${services.reason}`);
 		console.log('Starting n8n in queue mode: main, then a webhook processor and two workers…');
 		const webhookPort = await choosePort('N8N_WEBHOOK_PORT', 5688, "n8n's webhook processor");
-		cluster = await startQueueCluster({ quiet: true, workers: 2, ports: { main: mainPort, webhook: webhookPort } });
+		cluster = await startQueueCluster({ quiet: true, workers: 2, ports: { main: mainPort, webhook: webhookPort }, publication: 'default' });
 		stoppers.push(() => cluster.stop());
 		n8n = cluster.main;
 	} else {
-		n8n = await startN8n({ port: mainPort, quiet: true });
+		n8n = await startN8n({ port: mainPort, quiet: true, publication: 'default' });
 		stoppers.push(() => n8n.stop());
 	}
 	// Where production webhooks (and so the sandbox commands that post to n8n) arrive.
@@ -110,8 +113,11 @@ try {
 		let published = false;
 		if (!real && workflow.nodes.some((n) => /trigger|webhook/i.test(n.type))) {
 			try {
+				// n8n's default publication: the publish call only queues it; a background pass registers.
 				await n8n.publish(id);
-				published = true;
+				const state = await n8n.waitForPublication(id);
+				published = state.status === 'published';
+				if (!published) console.log(`  ! publishing ${workflow.name}: ${state.status}: ${state.triggers.map((t) => t.errorMessage).filter(Boolean).join('; ')}`);
 			} catch (error) {
 				console.log(`  ! could not publish ${workflow.name}: ${error.message}`);
 			}

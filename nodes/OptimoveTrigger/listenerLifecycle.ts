@@ -12,6 +12,7 @@ import {
 } from '../shared/listeners';
 import type { Registration, Slot } from '../shared/listeners';
 import { clock } from '../shared/transport';
+import { forgetRefusal, recentRefusal, rememberRefusal } from './refusalMemo';
 import { isOwnTokenUrl, migrateLegacyToken, redactToken, tokenForRegistration, tokenUrl } from './urlToken';
 import { justReleased, stateName, triggerStateOf } from './triggerState';
 import type { TriggerState } from './triggerState';
@@ -36,6 +37,12 @@ export function selectedSlots(ctx: IHookFunctions): Slot[] {
 	});
 }
 
+/** What a registration asks for, to tell a retry of the same publication from another request. */
+function registrationRequest(ctx: IHookFunctions, webhookUrl: string, slots: Slot[]): string {
+	const replace = ctx.getNodeParameter('replaceExisting', false) as boolean;
+	return JSON.stringify([webhookUrl, replace, slots.map(slotKey).sort()]);
+}
+
 function uniqueSlots(slots: Slot[]): Slot[] {
 	const seen = new Map<string, Slot>();
 	for (const slot of slots) seen.set(slotKey(slot), slot);
@@ -47,8 +54,10 @@ export async function listenersExist(ctx: IHookFunctions): Promise<boolean> {
 	migrateLegacyToken(scope);
 	if (!scope.tokenHash || justReleased(scope)) return false;
 	const webhookUrl = ctx.getNodeWebhookUrl('default') as string;
+	const slots = selectedSlots(ctx);
+	if (recentRefusal(scope, registrationRequest(ctx, webhookUrl, slots))) return false;
 	const registered = await registeredListeners(ctx);
-	return selectedSlots(ctx).every((slot) => {
+	return slots.every((slot) => {
 		const current = findSlot(registered, slot);
 		return current !== undefined && isOwnTokenUrl(current.url, webhookUrl, scope);
 	});
@@ -67,10 +76,16 @@ function conflictError(ctx: IHookFunctions, conflicts: Registration[], ownProduc
 			},
 		);
 	}
-	return new NodeOperationError(ctx.getNode(), `Optimove's listener slot is held by another URL: ${lines.join('; ')}`, {
-		description:
-			'Optimove keeps one URL per event type and channel, and this one belongs to another system or workflow. If it is stale, remove it (Optimove node → Event Listener → Unregister); to take it over, switch on "Replace Existing Listeners" (the other system then stops receiving these events).',
-	});
+	// What to do is in the message itself: n8n's default (asynchronous) publication shows only the
+	// message (publication status, editor toast), never the description.
+	return new NodeOperationError(
+		ctx.getNode(),
+		`Optimove's listener slot is held by another URL: ${lines.join('; ')}. If it is stale, remove it (Optimove node → Event Listener → Unregister); to take it over, switch on "Replace Existing Listeners". Then publish again.`,
+		{
+			description:
+				'Optimove keeps one URL per event type and channel, and this one belongs to another system or workflow. Taking it over with "Replace Existing Listeners" means the other system stops receiving these events.',
+		},
+	);
 }
 
 /**
@@ -84,6 +99,12 @@ export async function createListeners(ctx: IHookFunctions): Promise<boolean> {
 	const ownBase = urlBase(webhookUrl);
 	const replace = ctx.getNodeParameter('replaceExisting', false) as boolean;
 	const slots = selectedSlots(ctx);
+	const request = registrationRequest(ctx, webhookUrl, slots);
+	const refused = recentRefusal(scope, request);
+	if (refused) {
+		ctx.logger.debug('Optimove Trigger: refused again without asking Optimove (n8n retrying the same publication)');
+		throw new NodeOperationError(ctx.getNode(), refused.message, { description: refused.description });
+	}
 	const registered = await registeredListeners(ctx);
 	delete scope.releasedAt;
 	const url = tokenUrl(webhookUrl, await tokenForRegistration(ctx, scope, webhookUrl, registered.map((r) => r.url), legacy));
@@ -101,8 +122,12 @@ export async function createListeners(ctx: IHookFunctions): Promise<boolean> {
 	}
 	if (conflicts.length > 0) {
 		const productionBase = stateName(ctx) === 'test' ? urlBase(webhookUrl.replace('/webhook-test/', '/webhook/')) : undefined;
-		throw conflictError(ctx, conflicts, productionBase);
+		const error = conflictError(ctx, conflicts, productionBase);
+		const clean = !registered.some((r) => urlBase(r.url) === ownBase);
+		rememberRefusal(scope, { request, message: error.message, description: error.description ?? undefined, clean });
+		throw error;
 	}
+	forgetRefusal(scope);
 
 	// All slots at once: on a re-publish n8n has just unregistered them (see deleteListeners), and each
 	// one is back as soon as its own call is answered.
@@ -170,7 +195,8 @@ async function rollBack(ctx: IHookFunctions, done: Array<{ slot: Slot; previous?
 export async function deleteListeners(ctx: IHookFunctions): Promise<boolean> {
 	const scope = triggerStateOf(ctx);
 	migrateLegacyToken(scope);
-	const ownBase = urlBase(ctx.getNodeWebhookUrl('default') as string);
+	const webhookUrl = ctx.getNodeWebhookUrl('default') as string;
+	const ownBase = urlBase(webhookUrl);
 	let selected: Slot[] = [];
 	try {
 		selected = selectedSlots(ctx);
@@ -179,6 +205,13 @@ export async function deleteListeners(ctx: IHookFunctions): Promise<boolean> {
 	}
 	const restore = restoresOnDelete(ctx);
 	const slots = uniqueSlots([...(scope.slots ?? []), ...selected]);
+	const refused = selected.length > 0 ? recentRefusal(scope, registrationRequest(ctx, webhookUrl, selected)) : undefined;
+	if (refused?.clean) {
+		// n8n cleaning up after the refused create it retries: Optimove holds none of our URLs.
+		ctx.logger.debug('Optimove Trigger: nothing to unregister after the refused registration');
+		markReleased(scope);
+		return true;
+	}
 	const registered = await registeredListeners(ctx);
 	// All slots at once: n8n calls delete and then create when a published workflow is re-published,
 	// and every slot stays empty from its unregister until create registers it again.
@@ -209,8 +242,13 @@ export async function deleteListeners(ctx: IHookFunctions): Promise<boolean> {
 	);
 	const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
 	if (failed) throw failed.reason;
+	markReleased(scope);
+	if (refused) refused.clean = true;
+	return true;
+}
+
+function markReleased(scope: TriggerState): void {
 	scope.slots = [];
 	delete scope.displaced;
 	scope.releasedAt = clock.now();
-	return true;
 }

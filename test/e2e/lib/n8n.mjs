@@ -138,7 +138,7 @@ export function packTarball(destDir, packageDir = ROOT) {
 }
 
 /** The environment of a quiet, deterministic, loopback-only n8n (see docs/real-n8n.md). */
-function quietEnv({ port, brokerPort, userFolder, n8nDir }) {
+function quietEnv({ port, brokerPort, userFolder, n8nDir, publication }) {
 	const requireN8n = createRequire(path.join(n8nDir, 'node_modules', 'n8n', 'package.json'));
 	const bcrypt = requireN8n('bcryptjs');
 	const base = `http://127.0.0.1:${port}/`;
@@ -176,16 +176,25 @@ function quietEnv({ port, brokerPort, userFolder, n8nDir }) {
 		N8N_INSTANCE_OWNER_FIRST_NAME: OWNER.firstName,
 		N8N_INSTANCE_OWNER_LAST_NAME: OWNER.lastName,
 		N8N_INSTANCE_OWNER_PASSWORD_HASH: bcrypt.hashSync(OWNER.password, 10),
-		// Publishing is synchronous: a failing create() answers the publish call with its error (400)
-		// instead of 200 and background retries. Pass `env: { N8N_USE_WORKFLOW_PUBLICATION_SERVICE: 'true' }`
-		// to test n8n's default (asynchronous) publication.
-		N8N_USE_WORKFLOW_PUBLICATION_SERVICE: 'false',
 		N8N_PUBLIC_API_DISABLED: 'false',
 		DB_SQLITE_POOL_SIZE: '4',
 		N8N_LOG_LEVEL: process.env.N8N_LOG_LEVEL || 'info',
 		N8N_LOG_OUTPUT: 'console',
+		...PUBLICATION_ENV[publication],
 	};
 }
+
+/**
+ * `sync` (the harness's default): publishing is synchronous, so a failing create() answers the
+ * publish call with its error (400) and each test sees the registration done when publish returns.
+ * `default`: n8n 2.x's own default, the publication service: publish answers 200 at once, a
+ * background pass registers (and retries a failing create()); see publicationStatus() and
+ * waitForPublication().
+ */
+const PUBLICATION_ENV = {
+	sync: { N8N_USE_WORKFLOW_PUBLICATION_SERVICE: 'false' },
+	default: {},
+};
 
 async function waitFor(check, { timeoutMs, what, intervalMs = 250 }) {
 	const deadline = Date.now() + timeoutMs;
@@ -270,14 +279,16 @@ function startWatchdog(pgid) {
 /**
  * Starts n8n with the package installed and returns a handle (see the README of test/e2e or the
  * report in the commit): `{ baseUrl, port, brokerPort, userFolder, apiKey, owner, pid, bootSeconds,
- * installSeconds, api, rest, createCredential, createWorkflow, publish, unpublish, run, execute,
- * execution, executions, waitForExecutions, testCredential, nodeTypes, credentialTypes, webhookUrl,
- * logs, stop, kill, restart }`.
+ * installSeconds, api, rest, createCredential, createWorkflow, publish, unpublish, publication,
+ * publicationStatus, waitForPublication, run, execute, execution, executions, waitForExecutions,
+ * testCredential, nodeTypes, credentialTypes, webhookUrl, logs, stop, kill, restart }`.
  *
  * Options: `port` (default: a free port), `packageDir` (default: the repository root; its dist/ must
  * be built), `link` (symlink the package instead of copying it), `userFolder` (default: a fresh temp
  * folder, removed by stop() unless `keepUserFolder`; pass one to persist across runs), `env` (extra
- * environment, wins over the defaults), `quiet` (do not echo n8n's output; it is kept for logs()).
+ * environment, wins over the defaults), `quiet` (do not echo n8n's output; it is kept for logs()),
+ * `publication` ('sync', the default: publish() returns once the triggers are registered, or fails
+ * with create()'s error; 'default': n8n's own asynchronous publication, see waitForPublication()).
  *
  * Queue mode (test/e2e/lib/queue.mjs): `command` ('start' = main, default; 'webhook'; 'worker'),
  * `args` (extra CLI arguments, e.g. `['--concurrency=5']`), `healthPort` (where
@@ -296,6 +307,8 @@ export async function startN8n(options = {}) {
 	installPackage(userFolder, packageDir, { link: options.link, tarball: options.tarball, node24Bin: install.node24Bin });
 	const command = options.command ?? 'start';
 	const label = options.label ?? 'n8n';
+	const publication = options.publication ?? 'sync';
+	if (!(publication in PUBLICATION_ENV)) throw new Error(`publication: 'sync' or 'default', not ${JSON.stringify(publication)}`);
 	const bin = path.join(install.n8nDir, 'node_modules', 'n8n', 'bin', 'n8n');
 	const node24 = path.join(install.node24Bin, 'node');
 	installExitHooks();
@@ -315,10 +328,12 @@ export async function startN8n(options = {}) {
 		env = {
 			...process.env,
 			PATH: `${install.node24Bin}${path.delimiter}${process.env.PATH}`,
-			...quietEnv({ port, brokerPort, userFolder, n8nDir: install.n8nDir }),
+			...quietEnv({ port, brokerPort, userFolder, n8nDir: install.n8nDir, publication }),
 			...(options.env ?? {}),
 		};
 		delete env.NODE_OPTIONS; // the harness's flags (e.g. --test) are not n8n's
+		// n8n's default means its default, whatever the calling shell sets.
+		if (publication === 'default' && !options.env?.N8N_USE_WORKFLOW_PUBLICATION_SERVICE) delete env.N8N_USE_WORKFLOW_PUBLICATION_SERVICE;
 	};
 
 	const launchOnce = async () => {
@@ -519,6 +534,28 @@ export async function startN8n(options = {}) {
 		},
 		publish: (id) => api('POST', `/workflows/${id}/publish`),
 		unpublish: (id) => api('POST', `/workflows/${id}/unpublish`),
+		/** 'sync' or 'default' (n8n's asynchronous publication service): see the `publication` option. */
+		publication,
+		/**
+		 * What the editor shows of the workflow's publication (publication service only): GET
+		 * /rest/workflows/{id}/publication-status → `{ status: 'in_progress'|'published'|'partial'|'failed'|
+		 * 'not_published', liveVersionId, pendingVersionId, triggers: [{ nodeId, status, errorMessage }] }`.
+		 */
+		publicationStatus: (id) => rest('GET', `/workflows/${id}/publication-status`),
+		/**
+		 * With n8n's default publication: waits until no publication of the workflow is in flight (n8n
+		 * queues it in the publish call itself, so right after publish() it is `in_progress` until the
+		 * background pass, retries included, has ended) → publicationStatus().
+		 */
+		async waitForPublication(id, { timeoutMs = 60_000 } = {}) {
+			return waitFor(
+				async () => {
+					const state = await handle.publicationStatus(id);
+					return state.status === 'in_progress' ? undefined : state;
+				},
+				{ timeoutMs, what: `the publication of workflow ${id}`, intervalMs: 250 },
+			);
+		},
 		/**
 		 * Starts a manual run of a saved workflow from one of its trigger nodes (what the editor's
 		 * "Execute workflow" does) → executionId. Default trigger: the first node whose type ends in

@@ -138,7 +138,7 @@ async function pruneLeftovers({ pg, Redis }) {
  *
  * Options: `workers` (2), `concurrency` (per worker, n8n's default 10), `env` (extra environment for
  * every process), `workerEnv`, `quiet`, `packageDir` (built package to pack and install), `ports`
- * (`{ main, webhook }`: fixed ports, e.g. 5678 for `npm start`).
+ * (`{ main, webhook }`: fixed ports, e.g. 5678 for `npm start`), `publication` (startN8n()'s option).
  */
 export async function startQueueCluster(options = {}) {
 	const started = Date.now();
@@ -200,7 +200,7 @@ export async function startQueueCluster(options = {}) {
 			N8N_EDITOR_BASE_URL: `http://127.0.0.1:${mainPort}/`,
 			...options.env,
 		};
-		const quiet = options.quiet;
+		const { quiet, publication } = options;
 		const main = await startN8n({
 			command: 'start',
 			label: 'main',
@@ -208,6 +208,7 @@ export async function startQueueCluster(options = {}) {
 			tarball,
 			install,
 			quiet,
+			publication,
 			env: { ...common, N8N_DISABLE_PRODUCTION_MAIN_PROCESS: 'true' },
 		});
 		processes.push(main);
@@ -220,7 +221,7 @@ export async function startQueueCluster(options = {}) {
 			workerPorts.push(port);
 		}
 		const others = await Promise.allSettled([
-			startN8n({ command: 'webhook', label: 'webhook', port: webhookPort, tarball, install, quiet, env: common }),
+			startN8n({ command: 'webhook', label: 'webhook', port: webhookPort, tarball, install, quiet, publication, env: common }),
 			...workerPorts.map((port, i) =>
 				startN8n({
 					command: 'worker',
@@ -232,6 +233,7 @@ export async function startQueueCluster(options = {}) {
 					tarball,
 					install,
 					quiet,
+					publication,
 					env: { ...common, QUEUE_HEALTH_CHECK_ACTIVE: 'true', QUEUE_HEALTH_CHECK_PORT: String(port), N8N_WORKER_SERVER_ADDRESS: '127.0.0.1', ...options.workerEnv },
 				}),
 			),
