@@ -3,7 +3,7 @@ import { OptimoveTrigger } from '../../../nodes/OptimoveTrigger/OptimoveTrigger.
 import { REFUSAL_MEMO_MS } from '../../../nodes/OptimoveTrigger/refusalMemo';
 import { resetLimiters } from '../../../nodes/shared/transport/limiter';
 import { useVirtualClock } from '../helpers/clock';
-import { FakeOptimove, hookContext } from './fakeOptimove';
+import { FakeOptimove, hookContext } from '../helpers/fakeOptimove';
 
 // n8n 2.x's default (asynchronous) publication retries a failing create() in the background: one
 // pass is up to five attempts, 1, 2, 4 and 8 s apart, each running checkExists, create and — after a
