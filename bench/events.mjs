@@ -291,10 +291,10 @@ async function main() {
 		},
 	});
 	if (args['http-cost']) {
-		const { n8nDir, node24Bin } = await ensureN8nInstalled({ quiet: true });
+		const { n8nDir, nodeBin } = await ensureN8nInstalled({ quiet: true });
 		const { execFileSync } = await import('node:child_process');
 		const requests = Number(args['http-cost']) || 2000;
-		const rows = JSON.parse(execFileSync(path.join(node24Bin, 'node'), [fileURLToPath(import.meta.url), '--http-cost-child', n8nDir, String(requests)], { encoding: 'utf8' }));
+		const rows = JSON.parse(execFileSync(path.join(nodeBin, 'node'), [fileURLToPath(import.meta.url), '--http-cost-child', n8nDir, String(requests)], { encoding: 'utf8' }));
 		console.log(table(rows.map(({ cpuRounds, ...row }) => ({ ...row, 'CPU rounds (µs)': cpuRounds.join(' ') }))));
 		console.log('\n(CPU: client and server in one process, per request of 10 events)');
 		const file = path.join(process.env.BENCH_RESULTS_DIR ? path.resolve(process.env.BENCH_RESULTS_DIR) : path.join(path.dirname(fileURLToPath(import.meta.url)), 'results'), 'events.json');

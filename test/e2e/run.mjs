@@ -9,6 +9,11 @@
 //                                   "E2E queue: N passed, N failed". Without PostgreSQL or Redis it prints
 //                                   one line saying so and passes, except with CI set (a failure there).
 //
+//   --n8n1                          the n8n 1.x leg: the core suites (N8N1_SUITES below) on the last n8n
+//                                   1.x (1.123.81, on the host's Node 20); ends with
+//                                   "E2E n8n 1.x: N passed, N failed". N8N_VERSION=<1.x version> picks
+//                                   another 1.x (cache it with OPTIMOVE_N8N_CACHE).
+//
 //   E2E_SUITES=foundation,trigger   only these suite files (names without .mjs)
 //   E2E_VERBOSE=1                   echo n8n's output
 //   E2E_TIMEOUT_MS=2400000          whole-run limit (default 40 min)
@@ -17,11 +22,24 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { N8N_VERSIONS } from './lib/n8n.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const started = Date.now();
 const queue = process.argv.includes('--queue');
-const label = queue ? 'E2E queue' : 'E2E';
+const n8n1 = process.argv.includes('--n8n1');
+/**
+ * What the 1.x leg runs: loading and credentials (foundation), listener lifecycle incl. a foreign
+ * slot and triggered notifications signed, forged and tampered (trigger, trigger-lifecycle),
+ * scheduled approval (scheduled), events, bad input at a published trigger (drills-bad-input).
+ */
+const N8N1_SUITES = 'foundation,trigger,trigger-lifecycle,scheduled,events,drills-bad-input';
+if (queue && n8n1) {
+	console.error('--queue and --n8n1 together are not a leg of their own: queue mode runs on n8n 2.x');
+	process.exit(2);
+}
+const label = queue ? 'E2E queue' : n8n1 ? 'E2E n8n 1.x' : 'E2E';
+const legEnv = n8n1 ? { N8N_VERSION: process.env.N8N_VERSION?.startsWith('1.') ? process.env.N8N_VERSION : N8N_VERSIONS[1], E2E_SUITES: process.env.E2E_SUITES || N8N1_SUITES } : {};
 if (queue) {
 	const { queueServicesReachable } = await import('./lib/queue.mjs');
 	const services = await queueServicesReachable();
@@ -39,7 +57,7 @@ const timingsFile = path.join(scratch, 'timings.json');
 // every test, and the spec reporter prints the results and the totals.
 const child = spawn(process.execPath, ['--test-reporter=spec', path.join(here, 'e2e.test.mjs')], {
 	stdio: ['ignore', 'pipe', 'inherit'],
-	env: { ...process.env, E2E_TIMINGS_FILE: timingsFile, ...(queue ? { E2E_QUEUE: '1' } : {}) },
+	env: { ...process.env, ...legEnv, E2E_TIMINGS_FILE: timingsFile, ...(queue ? { E2E_QUEUE: '1' } : {}) },
 });
 let output = '';
 child.stdout.on('data', (chunk) => {
