@@ -325,9 +325,9 @@ async function main() {
 
 /** `--http-cost N`: n8n's HTTP helper vs a keep-alive client, in n8n's own Node (added to events.json). */
 async function measureHttpCost(requests) {
-	const { n8nDir, node24Bin } = await ensureN8nInstalled({ quiet: true });
+	const { n8nDir, nodeBin } = await ensureN8nInstalled({ quiet: true });
 	const { execFileSync } = await import('node:child_process');
-	const rows = JSON.parse(execFileSync(path.join(node24Bin, 'node'), [fileURLToPath(import.meta.url), '--http-cost-child', n8nDir, String(requests)], { encoding: 'utf8' }));
+	const rows = JSON.parse(execFileSync(path.join(nodeBin, 'node'), [fileURLToPath(import.meta.url), '--http-cost-child', n8nDir, String(requests)], { encoding: 'utf8' }));
 	console.log(table(rows.map(({ cpuRounds, ...row }) => ({ ...row, 'CPU rounds (µs)': cpuRounds.join(' ') }))));
 	console.log('\n(CPU: client and server in one process, per request of 10 events)');
 	const file = path.join(process.env.BENCH_RESULTS_DIR ? path.resolve(process.env.BENCH_RESULTS_DIR) : path.join(path.dirname(fileURLToPath(import.meta.url)), 'results'), 'events.json');

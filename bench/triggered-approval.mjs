@@ -338,7 +338,7 @@ function summarize(phases, capacity) {
  * Node 24 with n8n's @n8n/expression-runtime (median of 20 after one warm-up).
  */
 async function isolateCost() {
-	const { node24Bin, n8nDir } = await ensureN8nInstalled({ quiet: true });
+	const { nodeBin, n8nDir } = await ensureN8nInstalled({ quiet: true });
 	const runtime = path.join(n8nDir, 'node_modules', '@n8n', 'expression-runtime', 'dist', 'cjs', 'bridge', 'isolated-vm-bridge.js');
 	const script = `
 const { IsolatedVmBridge } = require(${JSON.stringify(runtime)});
@@ -356,7 +356,7 @@ const { IsolatedVmBridge } = require(${JSON.stringify(runtime)});
 	console.log(JSON.stringify({ builds: 20, cpuMedianMs: Math.round(med(cpu)), cpuMinMs: Math.round(Math.min(...cpu)), wallMedianMs: Math.round(med(wall)) }));
 })();`;
 	try {
-		return JSON.parse(execFileSync(path.join(node24Bin, 'node'), ['-e', script], { encoding: 'utf8', timeout: 120_000 }).trim());
+		return JSON.parse(execFileSync(path.join(nodeBin, 'node'), ['-e', script], { encoding: 'utf8', timeout: 120_000 }).trim());
 	} catch (error) {
 		return { error: error.message.slice(0, 300) };
 	}

@@ -35,7 +35,7 @@ const work = mkdtempSync(path.join(os.tmpdir(), 'optimove-scan-'));
 let passed = 0;
 let failed = 0;
 try {
-	const { node24Bin } = await ensureN8nInstalled({ quiet: true });
+	const { nodeBin: node24Bin } = await ensureN8nInstalled({ quiet: true });
 	const { entry, version } = ensureScanner({ node24Bin, log: (line) => console.error(`[scan] ${line}`) });
 
 	const tarball = packTarball(work);

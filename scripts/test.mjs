@@ -1,16 +1,19 @@
 #!/usr/bin/env node
 // `npm test`: the whole suite from a fresh clone. Installs what is missing, then lint, typecheck,
-// unit tests, sandbox tests, build, package-load check, the real-n8n end-to-end tests and the
-// queue-mode leg (main + webhook processor + 2 workers on the local PostgreSQL and Redis).
+// unit tests, sandbox tests, build, package-load check, n8n's verification scanner, the real-n8n
+// end-to-end tests, the n8n 1.x leg (the core suites on n8n 1.123.81) and the queue-mode leg
+// (main + webhook processor + 2 workers on the local PostgreSQL and Redis).
 // Closes with a timing table and one line: "N passed, N failed". The counts come from each tool's
 // machine-readable output (jest --json; node:test through scripts/lib/counts-reporter.mjs; our own
 // scripts write TEST_COUNTS_FILE), not from its human-readable lines.
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { createWriteStream, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseCli } from './lib/args.mjs';
 import { runTee } from './lib/spawn.mjs';
+import { N8N_VERSIONS } from '../test/e2e/lib/n8n.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { _: only } = parseCli({}, { positionals: true, usage: 'Usage: node scripts/test.mjs [step…]   (default: every step; the steps are listed in the summary)' });
@@ -83,7 +86,22 @@ function needsInstall() {
 	return statSync(path.join(root, 'package-lock.json')).mtimeMs > statSync(marker).mtimeMs;
 }
 
+/**
+ * Installs n8n 1.x for the n8n1 leg in the background from the start (a no-op when cached): a cold
+ * install is minutes of mostly download, which the steps before the leg hide. The leg waits for it
+ * (scripts/install-n8n.sh locks per version) and, should it have failed, installs again itself.
+ */
+function prefetchN8n1() {
+	const log = path.join(os.tmpdir(), `optimove-n8n1-install-${process.pid}.log`);
+	const out = createWriteStream(log);
+	const since = Date.now();
+	const child = spawn('bash', [path.join(root, 'scripts/install-n8n.sh')], { cwd: root, env: { ...process.env, N8N_VERSION: N8N_VERSIONS[1] }, stdio: ['ignore', 'ignore', 'pipe'] });
+	child.stderr.pipe(out);
+	return new Promise((resolve) => child.on('close', (code) => resolve({ code, seconds: (Date.now() - since) / 1000, log })));
+}
+
 const started = Date.now();
+const n8n1Install = !only.length || only.includes('n8n1') ? prefetchN8n1() : undefined;
 if (needsInstall()) {
 	// --ignore-scripts: n8n-workflow's isolated-vm would need a native build for Node 24 it never uses here.
 	// `npm install`, not `npm ci`: npm 11 leaves other platforms' optional bindings out of the lock, which ci refuses.
@@ -101,6 +119,13 @@ await step('build', 'npm', ['run', 'build']);
 await step('package', process.execPath, ['scripts/verify-package.mjs'], { counts: 'file' });
 await step('scan', process.execPath, ['scripts/scan.mjs'], { counts: [[/Scan: (\d+) passed/, /Scan: \d+ passed, (\d+) failed/]] });
 await step('e2e', process.execPath, ['test/e2e/run.mjs'], { counts: 'file' });
+if (n8n1Install) {
+	const { code, seconds, log } = await n8n1Install;
+	const outcome = code ? `FAILED (exit ${code}, ${log}); the n8n1 leg installs again` : 'ok';
+	timings.push(`${'n8n1 inst.'.padEnd(10)} ${seconds.toFixed(1).padStart(7)} s  ${outcome}  (n8n 1.x install, in the background from the start)`);
+	if (!code) rmSync(log, { force: true });
+}
+await step('n8n1', process.execPath, ['test/e2e/run.mjs', '--n8n1'], { counts: 'file' });
 // Skipped (one line, 0 passed) without PostgreSQL or Redis, except under CI, where that fails.
 await step('queue', process.execPath, ['test/e2e/run.mjs', '--queue'], { counts: 'file' });
 

@@ -94,7 +94,7 @@ export class OptimoveTrigger implements INodeType {
 				displayOptions: { show: { source: ['eventListeners'] } },
 				default: false,
 				description:
-					'Whether to take over a listener slot that another URL holds. Optimove keeps one URL per event type and channel: the system that held it stops receiving these events until this workflow is unpublished (see On Unpublish).',
+					'Whether to take over a listener slot that another URL holds. Optimove keeps one URL per event type and channel: the system that held it stops receiving these events until this workflow is unpublished (deactivated, in n8n 1.x; see On Unpublish).',
 			},
 			{
 				displayName: 'On Unpublish',
@@ -117,7 +117,7 @@ export class OptimoveTrigger implements INodeType {
 					},
 				],
 				default: 'restore',
-				description: 'What unpublishing does with a slot this workflow took over from another URL',
+				description: 'What unpublishing (deactivating, in n8n 1.x) does with a slot this workflow took over from another URL',
 			},
 			{
 				displayName:
@@ -142,7 +142,7 @@ export class OptimoveTrigger implements INodeType {
 						type: 'boolean',
 						default: false,
 						description:
-							"Whether to set Optimove's triggered settings (the credential's signing secret and the timeout) on publish. Warning: these settings are tenant-wide and apply to every webhook of the tenant.",
+							"Whether to set Optimove's triggered settings (the credential's signing secret and the timeout) on publish (activation, in n8n 1.x). Warning: these settings are tenant-wide and apply to every webhook of the tenant.",
 					},
 					{
 						displayName: 'Timeout (Ms)',

@@ -69,10 +69,10 @@ function conflictError(ctx: IHookFunctions, conflicts: Registration[], ownProduc
 	if (heldByProduction) {
 		return new NodeOperationError(
 			ctx.getNode(),
-			`This workflow is published and Optimove's listener slot points at its production URL: ${lines.join('; ')}`,
+			`This workflow is published (active, in n8n 1.x) and Optimove's listener slot points at its production URL: ${lines.join('; ')}`,
 			{
 				description:
-					'Optimove keeps one URL per event type and channel, so listening for a test event would take the slot away from the published workflow. Unpublish the workflow to test it, or test against the sandbox.',
+					'Optimove keeps one URL per event type and channel, so listening for a test event would take the slot away from the published workflow. Unpublish (in n8n 1.x: deactivate) the workflow to test it, or test against the sandbox.',
 			},
 		);
 	}

@@ -80,7 +80,7 @@ export async function createWebhook(ctx: IHookFunctions): Promise<boolean> {
 	const id = (body as IDataObject | undefined)?.id;
 	if (id === undefined || id === null || id === '') {
 		throw new NodeOperationError(ctx.getNode(), 'Optimove created the webhook but did not return its id', {
-			description: 'Unpublish and publish again; if it persists, check the webhook list (Optimove node → Webhook → Get Many).',
+			description: 'Unpublish and publish again (in n8n 1.x: deactivate and activate); if it persists, check the webhook list (Optimove node → Webhook → Get Many).',
 		});
 	}
 	scope.webhookId = String(id);

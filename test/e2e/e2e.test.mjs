@@ -4,13 +4,14 @@
 // test/e2e/queue/. Each file in suites/ exports `register(ctx)` and defines its describe blocks; it reads `ctx.n8n` (test/e2e/lib/n8n.mjs),
 // `ctx.sandbox` (sandbox/server.mjs) and `ctx.credentials` (test/e2e/lib/fixtures.mjs) inside its
 // hooks and tests, never at register time: they exist once the root `before` has run.
-import { readdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe } from 'node:test';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { startSandbox } from '../../sandbox/server.mjs';
 import { SANDBOX_API_KEY, createCredentials } from './lib/fixtures.mjs';
-import { ensureN8nInstalled, startN8n } from './lib/n8n.mjs';
+import { ensureN8nInstalled, packTarball, startN8n } from './lib/n8n.mjs';
 import { startQueueCluster } from './lib/queue.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -52,7 +53,14 @@ describe('n8n-nodes-optimove end to end', () => {
 			timings.push([`n8n ${ctx.n8n.n8nVersion} main boot (queue mode)`, ctx.queue.seconds.main]);
 			timings.push(['webhook processor + 2 workers ready', ctx.queue.seconds.total - ctx.queue.seconds.main]);
 		} else {
-			ctx.n8n = await startN8n({ quiet: !process.env.E2E_VERBOSE });
+			// The package goes in as README tells users: `npm install --omit=peer <package>` in
+			// .n8n/nodes, here from the tarball `npm pack` makes of this build.
+			const packed = Date.now();
+			ctx.scratch = mkdtempSync(path.join(os.tmpdir(), 'optimove-e2e-pack-'));
+			const tarball = packTarball(ctx.scratch);
+			timings.push(['npm pack', seconds(packed)]);
+			ctx.n8n = await startN8n({ quiet: !process.env.E2E_VERBOSE, install, tarball });
+			timings.push(['npm install --omit=peer <tarball>', ctx.n8n.packageSeconds]);
 			timings.push([`n8n ${ctx.n8n.n8nVersion} boot (to readiness)`, ctx.n8n.bootSeconds]);
 		}
 		ctx.credentials = await createCredentials(ctx.n8n, ctx.sandbox);
@@ -64,6 +72,7 @@ describe('n8n-nodes-optimove end to end', () => {
 		if (ctx.queue) await ctx.queue.stop();
 		else await ctx.n8n?.stop();
 		await ctx.sandbox?.close();
+		if (ctx.scratch) rmSync(ctx.scratch, { recursive: true, force: true });
 		timings.push(['n8n stop', seconds(t)]);
 		if (process.env.E2E_TIMINGS_FILE) writeFileSync(process.env.E2E_TIMINGS_FILE, JSON.stringify(timings));
 	});

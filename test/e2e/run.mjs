@@ -9,6 +9,11 @@
 //                                   "E2E queue: N passed, N failed". Without PostgreSQL or Redis it prints
 //                                   one line saying so and passes, except with CI set (a failure there).
 //
+//   --n8n1                          the n8n 1.x leg: the core suites (N8N1_SUITES below) on the last n8n
+//                                   1.x (1.123.81, on the host's Node 20); ends with
+//                                   "E2E n8n 1.x: N passed, N failed". N8N_VERSION=<1.x version> picks
+//                                   another 1.x (cache it with OPTIMOVE_N8N_CACHE).
+//
 //   E2E_SUITES=foundation,trigger   only these suite files (names without .mjs)
 //   E2E_VERBOSE=1                   echo n8n's output
 //   E2E_TIMEOUT_MS=2400000          whole-run limit (default 40 min)
@@ -19,11 +24,26 @@ import { fileURLToPath } from 'node:url';
 import { parseCli } from '../../scripts/lib/args.mjs';
 import { reportCounts } from '../../scripts/lib/counts.mjs';
 import { runTee } from '../../scripts/lib/spawn.mjs';
+import { N8N_VERSIONS } from './lib/n8n.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const started = Date.now();
-const { queue } = parseCli({ queue: { type: 'boolean', default: false } }, { usage: 'Usage: node test/e2e/run.mjs [--queue]   (E2E_SUITES=a,b for some suites; see the top of test/e2e/run.mjs)' });
-const label = queue ? 'E2E queue' : 'E2E';
+const { queue, n8n1 } = parseCli(
+	{ queue: { type: 'boolean', default: false }, n8n1: { type: 'boolean', default: false } },
+	{ usage: 'Usage: node test/e2e/run.mjs [--queue | --n8n1]   (E2E_SUITES=a,b for some suites; see the top of test/e2e/run.mjs)' },
+);
+/**
+ * What the 1.x leg runs: loading and credentials (foundation), listener lifecycle incl. a foreign
+ * slot and triggered notifications signed, forged and tampered (trigger, trigger-lifecycle),
+ * scheduled approval (scheduled), events, bad input at a published trigger (drills-bad-input).
+ */
+const N8N1_SUITES = 'foundation,trigger,trigger-lifecycle,scheduled,events,drills-bad-input';
+if (queue && n8n1) {
+	console.error('--queue and --n8n1 together are not a leg of their own: queue mode runs on n8n 2.x');
+	process.exit(2);
+}
+const label = queue ? 'E2E queue' : n8n1 ? 'E2E n8n 1.x' : 'E2E';
+const legEnv = n8n1 ? { N8N_VERSION: process.env.N8N_VERSION?.startsWith('1.') ? process.env.N8N_VERSION : N8N_VERSIONS[1], E2E_SUITES: process.env.E2E_SUITES || N8N1_SUITES } : {};
 if (queue) {
 	const { queueServicesReachable } = await import('./lib/queue.mjs');
 	const services = await queueServicesReachable();
@@ -44,7 +64,7 @@ const countsFile = path.join(scratch, 'counts.json');
 const reporters = ['--test-reporter=spec', '--test-reporter-destination=stdout', `--test-reporter=${path.join(here, '../../scripts/lib/counts-reporter.mjs')}`, `--test-reporter-destination=${countsFile}`];
 let child;
 const finished = runTee(process.execPath, [...reporters, path.join(here, 'e2e.test.mjs')], {
-	env: { E2E_TIMINGS_FILE: timingsFile, ...(queue ? { E2E_QUEUE: '1' } : {}) },
+	env: { ...legEnv, E2E_TIMINGS_FILE: timingsFile, ...(queue ? { E2E_QUEUE: '1' } : {}) },
 	collect: false,
 	onChild: (c) => (child = c),
 });

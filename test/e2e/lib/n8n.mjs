@@ -1,5 +1,6 @@
-// Runs a real n8n (the pinned version, on Node 24 from the cache) with this package installed as
-// a community package, on loopback, and drives it through its own REST and public APIs.
+// Runs a real n8n (the pinned 2.x on Node 24 from the cache, or with N8N_VERSION a 1.x on the host's
+// Node: N8N_PROFILES) with this package installed as a community package, on loopback, and drives it
+// through its own REST and public APIs.
 // Used by the end-to-end tests, the benchmarks and `npm start`. Plain Node (20+), no dependencies.
 //
 // What works headless in n8n 2.41.1 (checked against its source and a running instance):
@@ -20,7 +21,50 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-export const N8N_VERSION = process.env.N8N_VERSION || '2.41.1';
+/** The n8n each major is tested on: 2.x by default, 1.x with `N8N_VERSION=1.123.81` (`run.mjs --n8n1`). */
+export const N8N_VERSIONS = { 2: '2.41.1', 1: '1.123.81' };
+export const N8N_VERSION = process.env.N8N_VERSION || N8N_VERSIONS[2];
+export const N8N_MAJOR = Number(N8N_VERSION.split('.')[0]);
+/**
+ * What differs between the n8n majors the harness drives, in one place (docs: real-n8n.md, checked
+ * against each version's source). Suites read it as `ctx.n8n.profile`.
+ * - `env`: 1.x's isolated-vm has no build for the Node 20 it runs on, hence the legacy expression
+ *   engine; 1.x refuses to start with an unknown module in N8N_DISABLED_MODULES.
+ * - `ownerFromEnv`: 2.17+ takes the owner from N8N_INSTANCE_OWNER_*; 1.x needs POST /rest/owner/setup.
+ * - `publish`/`unpublish`: the public API's words for it (/api/v1/workflows/{id}/<word>).
+ * - `credentialTestRejected`: what a failing credential test may show: the credential's own rule
+ *   message (2.x, 1.85), or n8n 1.123's generic 401 text, which it shows instead.
+ * - `credentialTestApi`: 1.x's public API has no /credentials/{id}/test; the editor's
+ *   POST /rest/credentials/test tests the stored data there.
+ * - `manualRunSendsWorkflow`: 1.x's POST /rest/workflows/{id}/run wants the workflow in the body.
+ * - `credentialDefaults`: values createCredential() adds where the type's public schema has the
+ *   field: n8n 1.1xx gives credentials that authenticate an "Allowed HTTP Request Domains" option,
+ *   and its schema check then demands `allowedDomains` unless the option is set (to the editor's
+ *   default, 'all').
+ */
+export const N8N_PROFILES = {
+	1: {
+		env: { N8N_EXPRESSION_ENGINE: 'legacy', N8N_DISABLED_MODULES: '' },
+		ownerFromEnv: false,
+		publish: 'activate',
+		unpublish: 'deactivate',
+		credentialTestRejected: /API key|^Authorization failed - please check your credentials$/,
+		credentialTestApi: 'rest',
+		manualRunSendsWorkflow: true,
+		credentialDefaults: { allowedHttpRequestDomains: 'all' },
+	},
+	2: {
+		env: { N8N_DISABLED_MODULES: 'mcp-registry' },
+		ownerFromEnv: true,
+		publish: 'publish',
+		unpublish: 'unpublish',
+		credentialTestRejected: /API key/i,
+		credentialTestApi: 'public',
+		manualRunSendsWorkflow: false,
+		credentialDefaults: {},
+	},
+};
+export const N8N_PROFILE = N8N_PROFILES[N8N_MAJOR >= 2 ? 2 : 1];
 export const PACKAGE_NAME = 'n8n-nodes-optimove';
 export const OWNER = { email: 'owner@example.test', password: 'Test-Pass-123', firstName: 'Test', lastName: 'Owner' };
 const ENCRYPTION_KEY = 'n8n-nodes-optimove-e2e-encryption-key';
@@ -28,9 +72,9 @@ const BROWSER_ID = 'optimove-e2e-browser';
 const READY_TIMEOUT_MS = Number(process.env.N8N_READY_TIMEOUT_MS || 180_000);
 
 /**
- * Installs Node 24 and n8n into the cache once (scripts/install-n8n.sh, which takes a lock, so
- * concurrent callers wait for one install). Progress goes to stderr. Returns
- * `{ node24Bin, n8nDir, seconds }`.
+ * Installs n8n and the Node it runs on (24 for 2.x, the host's for 1.x) into the cache once
+ * (scripts/install-n8n.sh, which takes a lock, so concurrent callers wait for one install).
+ * Progress goes to stderr. Returns `{ nodeBin, n8nDir, seconds }` (nodeBin: the folder of that node).
  */
 export async function ensureN8nInstalled({ quiet = false } = {}) {
 	const started = Date.now();
@@ -52,7 +96,7 @@ export async function ensureN8nInstalled({ quiet = false } = {}) {
 		if (!match) throw new Error(`scripts/install-n8n.sh printed no ${name}=`);
 		return match[1];
 	};
-	return { node24Bin: value('NODE24_BIN'), n8nDir: value('N8N_DIR'), seconds: (Date.now() - started) / 1000 };
+	return { nodeBin: value('NODE_BIN'), n8nDir: value('N8N_DIR'), seconds: (Date.now() - started) / 1000 };
 }
 
 /** A TCP port free on 127.0.0.1 right now. */
@@ -83,10 +127,10 @@ export async function isPortFree(port) {
  * resolves `n8n-workflow` through n8n, as an installed package does; `link: true` symlinks the
  * repository instead (then it resolves the repository's own node_modules first).
  */
-function installPackage(userFolder, packageDir, { link = false, tarball, node24Bin } = {}) {
+function installPackage(userFolder, packageDir, { link = false, tarball, nodeBin } = {}) {
 	const nodesDir = path.join(userFolder, '.n8n', 'nodes');
 	const target = path.join(nodesDir, 'node_modules', PACKAGE_NAME);
-	if (tarball) return npmInstallTarball(nodesDir, tarball, node24Bin);
+	if (tarball) return npmInstallTarball(nodesDir, tarball, nodeBin);
 	const pkg = assertBuilt(packageDir);
 	rmSync(target, { recursive: true, force: true });
 	mkdirSync(path.dirname(target), { recursive: true });
@@ -109,14 +153,14 @@ function installPackage(userFolder, packageDir, { link = false, tarball, node24B
  * `<user folder>/.n8n/nodes`, here from a tarball made by `npm pack` (packTarball()). `--omit=peer`
  * keeps npm from installing a second n8n-workflow next to the package: n8n provides its own.
  */
-function npmInstallTarball(nodesDir, tarball, node24Bin) {
+function npmInstallTarball(nodesDir, tarball, nodeBin) {
 	mkdirSync(nodesDir, { recursive: true });
 	if (!existsSync(path.join(nodesDir, 'package.json'))) {
 		writeFileSync(path.join(nodesDir, 'package.json'), JSON.stringify({ name: 'installed-nodes', private: true, dependencies: {} }, null, 2));
 	}
 	execFileSync('npm', ['install', '--omit=peer', '--no-audit', '--no-fund', '--loglevel=error', path.resolve(tarball)], {
 		cwd: nodesDir,
-		env: { ...process.env, PATH: `${node24Bin}${path.delimiter}${process.env.PATH}` },
+		env: { ...process.env, PATH: `${nodeBin}${path.delimiter}${process.env.PATH}` },
 		stdio: ['ignore', 'ignore', 'pipe'],
 	});
 }
@@ -170,7 +214,6 @@ function quietEnv({ port, brokerPort, userFolder, n8nDir, publication }) {
 		N8N_VERIFIED_PACKAGES_ENABLED: 'false',
 		N8N_UNVERIFIED_PACKAGES_ENABLED: 'false',
 		EXTERNAL_FRONTEND_HOOKS_URLS: '',
-		N8N_DISABLED_MODULES: 'mcp-registry',
 		N8N_INSTANCE_OWNER_MANAGED_BY_ENV: 'true',
 		N8N_INSTANCE_OWNER_EMAIL: OWNER.email,
 		N8N_INSTANCE_OWNER_FIRST_NAME: OWNER.firstName,
@@ -180,6 +223,7 @@ function quietEnv({ port, brokerPort, userFolder, n8nDir, publication }) {
 		DB_SQLITE_POOL_SIZE: '4',
 		N8N_LOG_LEVEL: process.env.N8N_LOG_LEVEL || 'info',
 		N8N_LOG_OUTPUT: 'console',
+		...N8N_PROFILE.env,
 		...PUBLICATION_ENV[publication],
 	};
 }
@@ -293,7 +337,8 @@ function startWatchdog(pgid) {
  * Queue mode (test/e2e/lib/queue.mjs): `command` ('start' = main, default; 'webhook'; 'worker'),
  * `args` (extra CLI arguments, e.g. `['--concurrency=5']`), `healthPort` (where
  * `/healthz/readiness` answers when not on `port`: a worker's QUEUE_HEALTH_CHECK_PORT), `tarball`
- * (install the package with `npm install <tarball>` instead of copying dist/), `label` (prefix of
+ * (install the package with `npm install --omit=peer <tarball>` instead of copying dist/; the e2e
+ * legs do, queue mode or not), `label` (prefix of
  * echoed output), `install` (ensureN8nInstalled()'s result, to skip the check). Only a main signs
  * in and gets an API key.
  */
@@ -304,13 +349,15 @@ export async function startN8n(options = {}) {
 	const userFolder = options.userFolder ? path.resolve(options.userFolder) : mkdtempSync(path.join(os.tmpdir(), 'n8n-optimove-e2e-'));
 	mkdirSync(userFolder, { recursive: true });
 	if (ownFolder && !options.keepUserFolder) tempFolders.add(userFolder);
-	installPackage(userFolder, packageDir, { link: options.link, tarball: options.tarball, node24Bin: install.node24Bin });
+	const packageStarted = Date.now();
+	installPackage(userFolder, packageDir, { link: options.link, tarball: options.tarball, nodeBin: install.nodeBin });
+	const packageSeconds = (Date.now() - packageStarted) / 1000;
 	const command = options.command ?? 'start';
 	const label = options.label ?? 'n8n';
 	const publication = options.publication ?? 'sync';
 	if (!(publication in PUBLICATION_ENV)) throw new Error(`publication: 'sync' or 'default', not ${JSON.stringify(publication)}`);
 	const bin = path.join(install.n8nDir, 'node_modules', 'n8n', 'bin', 'n8n');
-	const node24 = path.join(install.node24Bin, 'node');
+	const nodeExe = path.join(install.nodeBin, 'node');
 	installExitHooks();
 
 	let port;
@@ -327,7 +374,7 @@ export async function startN8n(options = {}) {
 		while (brokerPort === port) brokerPort = await freePort();
 		env = {
 			...process.env,
-			PATH: `${install.node24Bin}${path.delimiter}${process.env.PATH}`,
+			PATH: `${install.nodeBin}${path.delimiter}${process.env.PATH}`,
 			...quietEnv({ port, brokerPort, userFolder, n8nDir: install.n8nDir, publication }),
 			...(options.env ?? {}),
 		};
@@ -338,7 +385,7 @@ export async function startN8n(options = {}) {
 
 	const launchOnce = async () => {
 		const started = Date.now();
-		child = spawn(node24, [bin, command, ...(options.args ?? [])], { env, cwd: userFolder, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+		child = spawn(nodeExe, [bin, command, ...(options.args ?? [])], { env, cwd: userFolder, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
 		const pgid = child.pid;
 		live.add(pgid);
 		startWatchdog(pgid);
@@ -441,9 +488,29 @@ export async function startN8n(options = {}) {
 		return json;
 	}
 
-	async function login() {
+	/**
+	 * Signs the owner in. Without an owner from env (1.x) the owner is set up first, once; there
+	 * readiness answers before the REST routes exist, so a 404 means "not yet".
+	 */
+	async function login({ setUpOwner = false } = {}) {
 		cookies.clear();
-		await rest('POST', '/login', { emailOrLdapLoginId: OWNER.email, password: OWNER.password });
+		const untilRoutes = (call, what) =>
+			waitFor(
+				() =>
+					call().then(
+						() => true,
+						(error) => {
+							if (error.status !== 404) error.fatal = true;
+							throw error;
+						},
+					),
+				{ timeoutMs: 60_000, what },
+			);
+		if (setUpOwner && !N8N_PROFILE.ownerFromEnv) {
+			const { email, password, firstName, lastName } = OWNER;
+			await untilRoutes(() => rest('POST', '/owner/setup', { email, password, firstName, lastName }), 'POST /rest/owner/setup');
+		}
+		await untilRoutes(() => rest('POST', '/login', { emailOrLdapLoginId: OWNER.email, password: OWNER.password }), 'POST /rest/login');
 	}
 
 	async function createApiKey() {
@@ -466,7 +533,7 @@ export async function startN8n(options = {}) {
 	function cli(args, { timeoutMs = 120_000 } = {}) {
 		return new Promise((resolve, reject) => {
 			const cliEnv = { ...env, N8N_PORT: String(port), N8N_RUNNERS_BROKER_PORT: String(brokerPort) };
-			const run = spawn(node24, [bin, ...args], { env: cliEnv, cwd: userFolder, stdio: ['ignore', 'pipe', 'pipe'] });
+			const run = spawn(nodeExe, [bin, ...args], { env: cliEnv, cwd: userFolder, stdio: ['ignore', 'pipe', 'pipe'] });
 			let out = '';
 			let err = '';
 			run.stdout.on('data', (chunk) => (out += chunk));
@@ -506,7 +573,11 @@ export async function startN8n(options = {}) {
 		owner: { email: OWNER.email, password: OWNER.password },
 		bootSeconds,
 		installSeconds: install.seconds,
+		/** How long putting the package into .n8n/nodes took (an `npm install` with `tarball`). */
+		packageSeconds,
 		n8nVersion: N8N_VERSION,
+		/** What differs in this n8n major (N8N_PROFILES). */
+		profile: N8N_PROFILE,
 		get pid() {
 			return child?.pid;
 		},
@@ -523,17 +594,30 @@ export async function startN8n(options = {}) {
 		webhookUrl: (webhookPath) => `${baseUrl()}/webhook/${webhookPath}`,
 		/** POST /api/v1/credentials; community types work; `data` must match the type's schema. */
 		async createCredential({ name, type, data }) {
-			return (await api('POST', '/credentials', { name, type, data })).id;
+			const defaults = Object.entries(N8N_PROFILE.credentialDefaults).filter(([field]) => !(field in data));
+			const schema = defaults.length ? (await api('GET', `/credentials/schema/${type}`)).properties : {};
+			const filled = { ...Object.fromEntries(defaults.filter(([field]) => field in schema)), ...data };
+			return (await api('POST', '/credentials', { name, type, data: filled })).id;
 		},
-		/** POST /api/v1/credentials/{id}/test → `{ status: 'OK'|'Error', message }`. */
-		testCredential: (id) => api('POST', `/credentials/${id}/test`),
+		/**
+		 * Tests a stored credential → `{ status: 'OK'|'Error', message }`: POST /api/v1/credentials/{id}/test,
+		 * or where the public API has none (1.x) the editor's POST /rest/credentials/test with the
+		 * stored (redacted) data, which n8n completes from the database.
+		 */
+		async testCredential(id) {
+			if (N8N_PROFILE.credentialTestApi === 'public') return api('POST', `/credentials/${id}/test`);
+			const { name, type, data } = await rest('GET', `/credentials/${id}?includeData=true`);
+			return rest('POST', '/credentials/test', { credentials: { id, name, type, data } });
+		},
 		/** POST /api/v1/workflows (only name, nodes, connections, settings are accepted). */
 		async createWorkflow(workflow) {
 			const { name, nodes, connections, settings } = workflow;
 			return (await api('POST', '/workflows', { name, nodes, connections, settings: settings ?? { executionOrder: 'v1' } })).id;
 		},
-		publish: (id) => api('POST', `/workflows/${id}/publish`),
-		unpublish: (id) => api('POST', `/workflows/${id}/unpublish`),
+		/** Publishes (1.x: activates) a workflow through the public API. */
+		publish: (id) => api('POST', `/workflows/${id}/${N8N_PROFILE.publish}`),
+		/** Unpublishes (1.x: deactivates) a workflow through the public API. */
+		unpublish: (id) => api('POST', `/workflows/${id}/${N8N_PROFILE.unpublish}`),
 		/** 'sync' or 'default' (n8n's asynchronous publication service): see the `publication` option. */
 		publication,
 		/**
@@ -557,6 +641,15 @@ export async function startN8n(options = {}) {
 			);
 		},
 		/**
+		 * What the editor's "Execute workflow" (or a trigger's "listen for test event") sends:
+		 * POST /rest/workflows/{id}/run from the named trigger node → n8n's answer
+		 * (`{ executionId }`, or `{ waitingForWebhook: true }`).
+		 */
+		async startRun(id, { trigger }) {
+			const workflowData = N8N_PROFILE.manualRunSendsWorkflow ? await rest('GET', `/workflows/${id}`) : undefined;
+			return rest('POST', `/workflows/${id}/run`, { ...(workflowData && { workflowData }), triggerToStartFrom: { name: trigger } });
+		},
+		/**
 		 * Starts a manual run of a saved workflow from one of its trigger nodes (what the editor's
 		 * "Execute workflow" does) → executionId. Default trigger: the first node whose type ends in
 		 * `manualTrigger`. Works for unpublished workflows.
@@ -568,7 +661,7 @@ export async function startN8n(options = {}) {
 				name = workflow.nodes.find((n) => /manualTrigger$/i.test(n.type))?.name;
 				if (!name) throw new Error(`workflow ${id} has no Manual Trigger: pass { trigger: '<node name>' }`);
 			}
-			const result = await rest('POST', `/workflows/${id}/run`, { triggerToStartFrom: { name } });
+			const result = await handle.startRun(id, { trigger: name });
 			if (!result?.executionId) throw new Error(`manual run of ${id} started no execution: ${JSON.stringify(result)}`);
 			return String(result.executionId);
 		},
@@ -637,7 +730,7 @@ export async function startN8n(options = {}) {
 
 	if (command !== 'start') return handle; // webhook processors and workers have no editor API
 	try {
-		await login();
+		await login({ setUpOwner: true });
 		handle.apiKey = await createApiKey();
 	} catch (error) {
 		await hardKill();

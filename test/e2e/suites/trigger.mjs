@@ -113,7 +113,7 @@ export function register(ctx) {
 			const id = await ctx.n8n.createWorkflow(
 				triggerWorkflow('test mode', 'e2e-test-mode', { source: 'eventListeners', events: [3] }, ctx.credentials.optimoveApi, 1.1),
 			);
-			const started = await ctx.n8n.rest('POST', `/workflows/${id}/run`, { triggerToStartFrom: { name: 'Optimove Trigger' } });
+			const started = await ctx.n8n.startRun(id, { trigger: 'Optimove Trigger' });
 			assert.equal(started?.waitingForWebhook, true, `n8n waits for the test event: ${JSON.stringify(started)}`);
 			const registered = await waitFor(slot3, 'the test registration');
 			assert.match(registered.ListenerURL, /\/webhook-test\/e2e-test-mode\/webhook\?token=[0-9a-f]{64}$/);
