@@ -52,6 +52,8 @@ export const N8N_PROFILES = {
 		credentialTestApi: 'rest',
 		manualRunSendsWorkflow: true,
 		credentialDefaults: { allowedHttpRequestDomains: 'all' },
+		/** Activating an active workflow again changes nothing (2.x re-publishes: delete, then create). */
+		republishReregisters: false,
 	},
 	2: {
 		env: { N8N_DISABLED_MODULES: 'mcp-registry' },
@@ -62,6 +64,7 @@ export const N8N_PROFILES = {
 		credentialTestApi: 'public',
 		manualRunSendsWorkflow: false,
 		credentialDefaults: {},
+		republishReregisters: true,
 	},
 };
 export const N8N_PROFILE = N8N_PROFILES[N8N_MAJOR >= 2 ? 2 : 1];
