@@ -49,6 +49,14 @@ export interface GroupHelp {
 /** Optimove's REST limit: 50 requests per 10 s per API key, counted at arrival (plus a margin for jitter). */
 const REST_WINDOW_MS = 10_000 + WINDOW_SAFETY_MS;
 
+/** What an error says to check for the calls made with the Optimove API credential's key and Base URL. */
+const API_KEY_HELP = {
+	credential: 'Optimove API',
+	secretField: 'API Key',
+	urlField: 'Base URL',
+	unauthorized: 'it may be mistyped, revoked, or for another tenant',
+};
+
 export const API_GROUPS: Record<ApiGroup, ApiGroupSpec> = {
 	rest: {
 		credential: 'optimoveApi',
@@ -59,10 +67,7 @@ export const API_GROUPS: Record<ApiGroup, ApiGroupSpec> = {
 		timeoutMs: 60_000,
 		followRedirects: true,
 		help: {
-			credential: 'Optimove API',
-			secretField: 'API Key',
-			urlField: 'Base URL',
-			unauthorized: 'it may be mistyped, revoked, or for another tenant',
+			...API_KEY_HELP,
 			rateSetting: 'lower "REST Requests per 10 Seconds" on the Optimove API credential, or spread the work over time',
 		},
 	},
@@ -77,10 +82,7 @@ export const API_GROUPS: Record<ApiGroup, ApiGroupSpec> = {
 		timeoutMs: 5000,
 		followRedirects: true,
 		help: {
-			credential: 'Optimove API',
-			secretField: 'API Key',
-			urlField: 'Base URL',
-			unauthorized: 'it may be mistyped, revoked, or for another tenant',
+			...API_KEY_HELP,
 			rateSetting: 'set "Real-Time Requests per Second" on the Optimove API credential, or spread the work over time',
 		},
 	},
