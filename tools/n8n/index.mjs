@@ -20,7 +20,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 /** The n8n each major is tested on: 2.x by default, 1.x with `N8N_VERSION=1.123.81` (`run.mjs --n8n1`). */
 export const N8N_VERSIONS = { 2: '2.41.1', 1: '1.123.81' };
 export const N8N_VERSION = process.env.N8N_VERSION || N8N_VERSIONS[2];
@@ -337,7 +337,7 @@ function startWatchdog(pgid) {
  * `publication` ('sync', the default: publish() returns once the triggers are registered, or fails
  * with create()'s error; 'default': n8n's own asynchronous publication, see waitForPublication()).
  *
- * Queue mode (test/e2e/lib/queue.mjs): `command` ('start' = main, default; 'webhook'; 'worker'),
+ * Queue mode (tools/n8n/queue.mjs): `command` ('start' = main, default; 'webhook'; 'worker'),
  * `args` (extra CLI arguments, e.g. `['--concurrency=5']`), `healthPort` (where
  * `/healthz/readiness` answers when not on `port`: a worker's QUEUE_HEALTH_CHECK_PORT), `tarball`
  * (install the package with `npm install --omit=peer <tarball>` instead of copying dist/; the e2e
