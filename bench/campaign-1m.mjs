@@ -12,7 +12,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import { parseCli } from '../scripts/lib/args.mjs';
-import { chain, node, webhookNode } from '../test/e2e/lib/fixtures.mjs';
+import { chain, node, webhookNode } from '../tools/n8n/fixtures.mjs';
 import { peakRssMiB, startBench, table, writeResult } from './lib.mjs';
 
 const args = parseCli({

@@ -34,8 +34,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseCli } from '../scripts/lib/args.mjs';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
-import { chain, node, webhookNode } from '../test/e2e/lib/fixtures.mjs';
-import { ensureN8nInstalled } from '../test/e2e/lib/n8n.mjs';
+import { chain, node, webhookNode } from '../tools/n8n/fixtures.mjs';
+import { ensureN8nInstalled } from '../tools/n8n/index.mjs';
 import { median, n8nEnvFrom, startBench, table, writeResult } from './lib.mjs';
 
 const OPTIMOVE = 'n8n-nodes-optimove.optimove';

@@ -3,9 +3,9 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startSandbox } from '../sandbox/server.mjs';
-import { createCredentials } from '../test/e2e/lib/fixtures.mjs';
-import { N8N_VERSION, startN8n } from '../test/e2e/lib/n8n.mjs';
+import { startSandbox } from '../tools/sandbox/server.mjs';
+import { createCredentials } from '../tools/n8n/fixtures.mjs';
+import { N8N_VERSION, startN8n } from '../tools/n8n/index.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 

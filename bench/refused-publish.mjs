@@ -10,9 +10,9 @@
 // commit, to compare with. Prints the table and writes bench/results/<out>.json.
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { startSandbox } from '../sandbox/server.mjs';
-import { createCredentials, node } from '../test/e2e/lib/fixtures.mjs';
-import { startN8n } from '../test/e2e/lib/n8n.mjs';
+import { startSandbox } from '../tools/sandbox/server.mjs';
+import { createCredentials, node } from '../tools/n8n/fixtures.mjs';
+import { startN8n } from '../tools/n8n/index.mjs';
 import { sleep, table, writeResult } from './lib.mjs';
 
 const { values: args } = parseArgs({

@@ -10,7 +10,7 @@
 // (N8N_USE_WORKFLOW_PUBLICATION_SERVICE=true: publish answers at once, an outbox applies it, and only
 // trigger nodes whose registration-relevant fields changed are removed and added again).
 import { parseCli } from '../scripts/lib/args.mjs';
-import { node } from '../test/e2e/lib/fixtures.mjs';
+import { node } from '../tools/n8n/fixtures.mjs';
 import { median, r1, sleep, startBench, table, waitUntil, writeResult } from './lib.mjs';
 
 const args = parseCli({

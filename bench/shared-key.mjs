@@ -20,9 +20,9 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseCli } from '../scripts/lib/args.mjs';
-import { startSandbox } from '../sandbox/server.mjs';
-import { chain, createCredentials, node } from '../test/e2e/lib/fixtures.mjs';
-import { startN8n } from '../test/e2e/lib/n8n.mjs';
+import { startSandbox } from '../tools/sandbox/server.mjs';
+import { chain, createCredentials, node } from '../tools/n8n/fixtures.mjs';
+import { startN8n } from '../tools/n8n/index.mjs';
 import { r3, sleep, table, writeResult } from './lib.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));

@@ -12,7 +12,7 @@
 // n8n-nodes-base.webhook). `--n8n-env N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE=true` takes isolates only
 // when an expression is evaluated, which removes that difference.
 //
-// Starts one real n8n (test/e2e/lib/n8n.mjs) and the Optimove sandbox, both on 127.0.0.1 and free
+// Starts one real n8n (tools/n8n/index.mjs) and the Optimove sandbox, both on 127.0.0.1 and free
 // ports, publishes three single-node workflows:
 //   ours     Optimove Trigger, source "triggered conditional execution" → the URL it registered at
 //            the sandbox (…/webhook/<webhookId>/webhook?token=…), verifies the HMAC-SHA256 signature
@@ -31,9 +31,9 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { parseCli } from '../scripts/lib/args.mjs';
-import { createCredentials, node } from '../test/e2e/lib/fixtures.mjs';
-import { ROOT, N8N_VERSION, startN8n } from '../test/e2e/lib/n8n.mjs';
-import { startSandbox } from '../sandbox/server.mjs';
+import { createCredentials, node } from '../tools/n8n/fixtures.mjs';
+import { ROOT, N8N_VERSION, startN8n } from '../tools/n8n/index.mjs';
+import { startSandbox } from '../tools/sandbox/server.mjs';
 import { cpuMs, median, n8nEnvFrom, quantile, r1, r3, sleep } from './lib.mjs';
 
 const args = parseCli({

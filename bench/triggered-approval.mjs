@@ -9,7 +9,7 @@
 //        [--forged 20] [--deadline 5000] [--flows ours,verify,builtin] [--engine vm]
 //        [--n8n-env KEY=VALUE]... [--out bench/results/triggered-approval.json] [--queue]
 //
-// One real n8n (test/e2e/lib/n8n.mjs) and the Optimove sandbox (in this process), both on loopback.
+// One real n8n (tools/n8n/index.mjs) and the Optimove sandbox (in this process), both on loopback.
 // Three published workflows:
 //   ours     (a) Optimove Trigger (Triggered Conditional Execution; verifies the HMAC-SHA256 signature
 //            over the raw bytes, 401 and no execution otherwise) → Optimove: Send Triggered Approval
@@ -40,18 +40,18 @@
 //   5. report   medians over rounds with their spread, ratios verify/builtin and ours/builtin, n8n CPU
 //               per notification (the least noisy figure on a shared box), and one isolate build's cost.
 // Between phases it waits until every approval is in (or the deadlines have passed) and n8n is idle.
-// --queue: n8n in queue mode instead (test/e2e/lib/queue.mjs: main, one webhook processor that takes
+// --queue: n8n in queue mode instead (tools/n8n/queue.mjs: main, one webhook processor that takes
 // the notifications, two workers that send the approvals; PostgreSQL and Redis on loopback). "n8n
 // CPU" is then the sum over the four processes.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { attachCredentials, createCredentials, executionError, node, readExamples, SANDBOX_API_KEY } from '../test/e2e/lib/fixtures.mjs';
-import { ensureN8nInstalled, ROOT, N8N_VERSION, startN8n } from '../test/e2e/lib/n8n.mjs';
-import { startQueueCluster } from '../test/e2e/lib/queue.mjs';
+import { attachCredentials, createCredentials, executionError, node, readExamples, SANDBOX_API_KEY } from '../tools/n8n/fixtures.mjs';
+import { ensureN8nInstalled, ROOT, N8N_VERSION, startN8n } from '../tools/n8n/index.mjs';
+import { startQueueCluster } from '../tools/n8n/queue.mjs';
 import { execFileSync } from 'node:child_process';
-import { startSandbox } from '../sandbox/server.mjs';
+import { startSandbox } from '../tools/sandbox/server.mjs';
 import { cpuMs, median, n8nEnvFrom, quantile, r1, r3, sleep } from './lib.mjs';
 
 const { values: args } = parseArgs({

@@ -10,7 +10,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { appendFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ensureN8nInstalled, packTarball, ROOT } from '../test/e2e/lib/n8n.mjs';
+import { ensureN8nInstalled, packTarball, ROOT } from '../tools/n8n/index.mjs';
 import { SCANNER_PACKAGE, SOURCE_PATTERNS, TARBALL_PATTERNS, ensureScanner, judgeLeg } from './lib/scanner.mjs';
 
 const SEEDED_RULE = '@n8n/community-nodes/no-restricted-globals';

@@ -81,7 +81,7 @@ try {
 
 async function main() {
 	if (args['failed-publish']) return failedPublish();
-	const { readExamples, attachCredentials, createCredentials } = await import('../test/e2e/lib/fixtures.mjs');
+	const { readExamples, attachCredentials, createCredentials } = await import('../tools/n8n/fixtures.mjs');
 	const examples = readExamples().filter((e) => !only || only.some((p) => e.file.startsWith(p)));
 	if (!examples.length) throw new Error('no example workflow matches');
 
@@ -124,9 +124,9 @@ async function main() {
  * answers at once, and about 15 s later (n8n's five attempts) the editor shows the trigger's error.
  */
 async function failedPublish() {
-	const { createCredentials, node } = await import('../test/e2e/lib/fixtures.mjs');
-	const { startN8n } = await import('../test/e2e/lib/n8n.mjs');
-	const { startSandbox } = await import('../sandbox/server.mjs');
+	const { createCredentials, node } = await import('../tools/n8n/fixtures.mjs');
+	const { startN8n } = await import('../tools/n8n/index.mjs');
+	const { startSandbox } = await import('../tools/sandbox/server.mjs');
 	if (args.build) execFileSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: 'inherit' });
 	const sandbox = await startSandbox({ port: 0, log: false });
 	cleanups.push(() => sandbox.close());
@@ -177,8 +177,8 @@ async function attachOrStart() {
 		log('Building the package…');
 		execFileSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: 'inherit' });
 	}
-	const { startN8n } = await import('../test/e2e/lib/n8n.mjs');
-	const { startSandbox } = await import('../sandbox/server.mjs');
+	const { startN8n } = await import('../tools/n8n/index.mjs');
+	const { startSandbox } = await import('../tools/sandbox/server.mjs');
 	const sandbox = await startSandbox({ port: 0, log: false });
 	cleanups.push(() => sandbox.close());
 	const n8n = await startN8n({ quiet: true });

@@ -16,7 +16,7 @@
 // the background and shows a failure as "Failed publish" in the editor), as users' n8n does.
 //
 // `npm start -- --queue`: the same demo with n8n in queue mode (main, one webhook processor, two
-// workers) on the local PostgreSQL and Redis (test/e2e/lib/queue.mjs; a fresh database and Redis
+// workers) on the local PostgreSQL and Redis (tools/n8n/queue.mjs; a fresh database and Redis
 // prefix, removed again by Ctrl-C).
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -35,10 +35,10 @@ if (!existsSync(path.join(root, 'node_modules', '.package-lock.json'))) {
 console.log('Building the package…');
 run('npm', ['run', 'build', '--silent']);
 
-const { startN8n, freePort } = await import('../test/e2e/lib/n8n.mjs');
-const { attachCredentials, createCredentials, readExamples } = await import('../test/e2e/lib/fixtures.mjs');
-const { startSandbox } = await import('../sandbox/server.mjs');
-const { queueServicesReachable, startQueueCluster } = await import('../test/e2e/lib/queue.mjs');
+const { startN8n, freePort } = await import('../tools/n8n/index.mjs');
+const { attachCredentials, createCredentials, readExamples } = await import('../tools/n8n/fixtures.mjs');
+const { startSandbox } = await import('../tools/sandbox/server.mjs');
+const { queueServicesReachable, startQueueCluster } = await import('../tools/n8n/queue.mjs');
 
 /** The sandbox command(s) that fire each example workflow (run from another terminal). */
 const FIRE = {

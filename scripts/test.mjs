@@ -13,7 +13,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseCli } from './lib/args.mjs';
 import { runTee } from './lib/spawn.mjs';
-import { N8N_VERSIONS } from '../test/e2e/lib/n8n.mjs';
+import { N8N_VERSIONS } from '../tools/n8n/index.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { _: only } = parseCli({}, { positionals: true, usage: 'Usage: node scripts/test.mjs [step…]   (default: every step; the steps are listed in the summary)' });

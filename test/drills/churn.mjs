@@ -3,8 +3,8 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
-import { node } from '../e2e/lib/fixtures.mjs';
-import { ROOT } from '../e2e/lib/n8n.mjs';
+import { node } from '../../tools/n8n/fixtures.mjs';
+import { ROOT } from '../../tools/n8n/index.mjs';
 
 // Long drill (npm run drills): lifecycle churn. CYCLES publish/unpublish cycles of trigger
 // workflows (listeners without channel, channel-specific listeners, triggered conditional
@@ -180,7 +180,7 @@ export function register(ctx) {
 
 		before(async () => {
 			// A foreign vendor's registrations, made the way an operator would: through the sandbox CLI / API.
-			const cli = path.join(ROOT, 'sandbox/cli.mjs');
+			const cli = path.join(ROOT, 'tools/sandbox/cli.mjs');
 			await run(process.execPath, [cli, 'seed-listener', '--url', ctx.sandbox.url, '--type', '4', '--listener-url', FOREIGN_LISTENER]);
 			await run(process.execPath, [cli, 'seed-listener', '--url', ctx.sandbox.url, '--type', '13', '--channel', '999', '--listener-url', FOREIGN_CHANNEL_LISTENER]);
 			const res = await fetch(`${ctx.sandbox.url}/conditional-execution/v2/triggered/webhooks`, {

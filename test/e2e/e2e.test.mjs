@@ -1,18 +1,18 @@
 // One n8n and one sandbox for every suite (started by test/e2e/run.mjs); with E2E_QUEUE=1
-// (`run.mjs --queue`) one n8n in queue mode instead (test/e2e/lib/queue.mjs: main, webhook
+// (`run.mjs --queue`) one n8n in queue mode instead (tools/n8n/queue.mjs: main, webhook
 // processor, two workers; `ctx.n8n` is main, `ctx.queue` the whole cluster) and the suites of
-// test/e2e/queue/. Each file in suites/ exports `register(ctx)` and defines its describe blocks; it reads `ctx.n8n` (test/e2e/lib/n8n.mjs),
-// `ctx.sandbox` (sandbox/server.mjs) and `ctx.credentials` (test/e2e/lib/fixtures.mjs) inside its
+// test/e2e/queue/. Each file in suites/ exports `register(ctx)` and defines its describe blocks; it reads `ctx.n8n` (tools/n8n/index.mjs),
+// `ctx.sandbox` (tools/sandbox/server.mjs) and `ctx.credentials` (tools/n8n/fixtures.mjs) inside its
 // hooks and tests, never at register time: they exist once the root `before` has run.
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe } from 'node:test';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { startSandbox } from '../../sandbox/server.mjs';
-import { SANDBOX_API_KEY, createCredentials } from './lib/fixtures.mjs';
-import { ensureN8nInstalled, packTarball, startN8n } from './lib/n8n.mjs';
-import { startQueueCluster } from './lib/queue.mjs';
+import { startSandbox } from '../../tools/sandbox/server.mjs';
+import { SANDBOX_API_KEY, createCredentials } from '../../tools/n8n/fixtures.mjs';
+import { ensureN8nInstalled, packTarball, startN8n } from '../../tools/n8n/index.mjs';
+import { startQueueCluster } from '../../tools/n8n/queue.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const ctx = {};

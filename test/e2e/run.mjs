@@ -24,7 +24,7 @@ import { fileURLToPath } from 'node:url';
 import { parseCli } from '../../scripts/lib/args.mjs';
 import { reportCounts } from '../../scripts/lib/counts.mjs';
 import { runTee } from '../../scripts/lib/spawn.mjs';
-import { N8N_VERSIONS } from './lib/n8n.mjs';
+import { N8N_VERSIONS } from '../../tools/n8n/index.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const started = Date.now();
@@ -45,7 +45,7 @@ if (queue && n8n1) {
 const label = queue ? 'E2E queue' : n8n1 ? 'E2E n8n 1.x' : 'E2E';
 const legEnv = n8n1 ? { N8N_VERSION: process.env.N8N_VERSION?.startsWith('1.') ? process.env.N8N_VERSION : N8N_VERSIONS[1], E2E_SUITES: process.env.E2E_SUITES || N8N1_SUITES } : {};
 if (queue) {
-	const { queueServicesReachable } = await import('./lib/queue.mjs');
+	const { queueServicesReachable } = await import('../../tools/n8n/queue.mjs');
 	const services = await queueServicesReachable();
 	if (!services.ok) {
 		const ci = Boolean(process.env.CI) && !/^(0|false)$/i.test(process.env.CI);

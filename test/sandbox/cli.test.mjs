@@ -6,10 +6,10 @@ import { execFile } from 'node:child_process';
 import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startSandbox } from '../../sandbox/server.mjs';
-import { EXAMPLE_WEBHOOKS } from '../../sandbox/lib/demo.mjs';
+import { startSandbox } from '../../tools/sandbox/server.mjs';
+import { EXAMPLE_WEBHOOKS } from '../../tools/sandbox/lib/demo.mjs';
 
-const CLI = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../sandbox/cli.mjs');
+const CLI = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../tools/sandbox/cli.mjs');
 
 function cli(args, env) {
 	return new Promise((resolve) => {

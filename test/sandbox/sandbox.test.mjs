@@ -3,7 +3,7 @@ import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import { createHmac } from 'node:crypto';
-import { startSandbox, customerIdFor, hmacHex } from '../../sandbox/server.mjs';
+import { startSandbox, customerIdFor, hmacHex } from '../../tools/sandbox/server.mjs';
 
 const KEY = 'sandbox-api-key';
 const T0 = Date.parse('2026-11-22T09:00:00Z');

@@ -8,7 +8,7 @@ import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const FOLDERS = ['nodes', 'credentials', 'sandbox', 'scripts', 'bench', 'test'];
+const FOLDERS = ['nodes', 'credentials', 'tools', 'scripts', 'bench', 'test'];
 const SOURCE = /\.(mjs|js|ts)$/;
 
 function* sourceFiles(folder) {

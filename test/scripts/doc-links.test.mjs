@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const docs = readdirSync(path.join(root, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`);
-const PAGES = ['README.md', 'CONTRIBUTING.md', 'CHANGELOG.md', 'sandbox/README.md', 'test/e2e/README.md', ...docs];
+const PAGES = ['README.md', 'CONTRIBUTING.md', 'CHANGELOG.md', 'tools/sandbox/README.md', 'test/e2e/README.md', ...docs];
 
 /** The text outside fenced code blocks and inline code, where links are links. */
 function prose(markdown) {

@@ -18,8 +18,8 @@ const CI_COMMAND = read('.ci/run')
 	.map((line) => line.trim())
 	.filter((line) => line && !line.startsWith('#') && !/^(set|cd) /.test(line))
 	.pop();
-/** The variables test/e2e/lib/queue.mjs reads to find PostgreSQL and Redis. */
-const QUEUE_VARIABLES = new Set([...read('test/e2e/lib/queue.mjs').matchAll(/env\.((?:DB_POSTGRESDB|QUEUE_BULL_REDIS)_[A-Z_]+)/g)].map((m) => m[1]));
+/** The variables tools/n8n/queue.mjs reads to find PostgreSQL and Redis. */
+const QUEUE_VARIABLES = new Set([...read('tools/n8n/queue.mjs').matchAll(/env\.((?:DB_POSTGRESDB|QUEUE_BULL_REDIS)_[A-Z_]+)/g)].map((m) => m[1]));
 
 const onlyJob = (wf) => {
 	const jobs = Object.values(wf.jobs);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { node, SANDBOX_API_KEY } from '../lib/fixtures.mjs';
+import { node, SANDBOX_API_KEY } from '../../../tools/n8n/fixtures.mjs';
 
 // Queue mode, publishing: main runs the trigger's create()/delete() (listeners, the triggered
 // webhook); the URLs it registers must point at the webhook processor, which is what Optimove calls.

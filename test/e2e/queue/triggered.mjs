@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { attachCredentials, node, readExamples } from '../lib/fixtures.mjs';
+import { attachCredentials, node, readExamples } from '../../../tools/n8n/fixtures.mjs';
 
 // Queue mode, triggered conditional execution with the example workflow (examples/2-…): the webhook
 // processor runs the trigger's webhook() (URL token, HMAC over the raw bytes) and enqueues; a

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { createCredentials, node } from '../lib/fixtures.mjs';
-import { startN8n } from '../lib/n8n.mjs';
+import { createCredentials, node } from '../../../tools/n8n/fixtures.mjs';
+import { startN8n } from '../../../tools/n8n/index.mjs';
 
 // n8n 2.x's default publication (its publication service), in an n8n of its own: the run's main n8n
-// publishes synchronously (test/e2e/lib/n8n.mjs says why). Publishing answers 200 at once and a
+// publishes synchronously (tools/n8n/process.mjs, PUBLICATION_ENV, says why). Publishing answers 200 at once and a
 // background pass on the leader registers the triggers, retrying a failing create() up to 5 times
 // (1 + 2 + 4 + 8 s apart; each attempt runs checkExists, create and a cleanup delete). A failure
 // reaches the user only as error.message: GET /rest/workflows/{id}/publication-status, the "Failed

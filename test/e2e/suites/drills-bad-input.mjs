@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { node } from '../lib/fixtures.mjs';
+import { node } from '../../../tools/n8n/fixtures.mjs';
 
 // Drill (issue 7): crafted requests at a published Optimove Trigger — a listener workflow and a
 // triggered-conditional-execution workflow. Every bad request gets its status and starts nothing;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import { chain, executionError, node } from '../lib/fixtures.mjs';
+import { chain, executionError, node } from '../../../tools/n8n/fixtures.mjs';
 
 // Drill (issue 7): approvals past their deadline are NOT sent — the sandbox (Optimove) records
 // none — and each item / the execution error says so clearly. A control with a future deadline

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { chain, node, postJson, webhookNode } from '../lib/fixtures.mjs';
+import { chain, node, postJson, webhookNode } from '../../../tools/n8n/fixtures.mjs';
 
 // Drill (issue 7): Optimove (the sandbox) answers 20% of calls with 429, 10% with 500, resets 5%
 // of connections before processing them and adds latency spikes, while approvals (scheduled lists

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { chain, node, SANDBOX_API_KEY } from '../lib/fixtures.mjs';
+import { chain, node, SANDBOX_API_KEY } from '../../../tools/n8n/fixtures.mjs';
 
 // Drill (issue 7), run LAST (after every other suite of the run): no API key, signing secret or
 // events token appears in n8n's logs, in any execution's data or in an error message. Before

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
-import { chain, node, postJson, webhookNode } from '../lib/fixtures.mjs';
+import { chain, node, postJson, webhookNode } from '../../../tools/n8n/fixtures.mjs';
 
 /**
  * Publishes Webhook → Split Out (`body.<field>`) → Optimove with `parameters`, on the events

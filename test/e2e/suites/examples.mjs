@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { channelReport } from '../../../sandbox/lib/channel.mjs';
-import { EXAMPLE_WEBHOOKS, eventRows, optimizelyEvents, profileChanges } from '../../../sandbox/lib/demo.mjs';
-import { attachCredentials, executionError, postJson, readExamples } from '../lib/fixtures.mjs';
+import { channelReport } from '../../../tools/sandbox/lib/channel.mjs';
+import { EXAMPLE_WEBHOOKS, eventRows, optimizelyEvents, profileChanges } from '../../../tools/sandbox/lib/demo.mjs';
+import { attachCredentials, executionError, postJson, readExamples } from '../../../tools/n8n/fixtures.mjs';
 
 /** The items a node output in an execution (includeData), output 0 of its first run by default. */
 function nodeOutput(execution, nodeName, output = 0) {

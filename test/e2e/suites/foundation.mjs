@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { SANDBOX_API_KEY, chain, executionError, node, postJson, webhookNode } from '../lib/fixtures.mjs';
-import { N8N_PROFILE } from '../lib/n8n.mjs';
+import { SANDBOX_API_KEY, chain, executionError, node, postJson, webhookNode } from '../../../tools/n8n/fixtures.mjs';
+import { N8N_PROFILE } from '../../../tools/n8n/index.mjs';
 
 // The node, credential and operation names this suite relies on, in one place.
 const PACKAGE = 'n8n-nodes-optimove';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { node, webhookNode } from '../lib/fixtures.mjs';
+import { node, webhookNode } from '../../../tools/n8n/fixtures.mjs';
 
 // Scheduled conditional execution end to end (docs/optimove-api.md §2–§3): Optimove posts the
 // type-5 notification → the workflow reads the campaign's target group, scrubs it, and reports the

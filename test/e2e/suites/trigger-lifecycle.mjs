@@ -4,8 +4,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { node } from '../lib/fixtures.mjs';
-import { N8N_PROFILE } from '../lib/n8n.mjs';
+import { node } from '../../../tools/n8n/fixtures.mjs';
+import { N8N_PROFILE } from '../../../tools/n8n/index.mjs';
 
 // The trigger's registration lifecycle beyond a plain publish/unpublish, seen at the sandbox:
 // giving a taken-over slot back on unpublish, re-publishing, and the URL token kept out of what

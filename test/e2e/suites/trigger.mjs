@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { node, SANDBOX_API_KEY } from '../lib/fixtures.mjs';
+import { node, SANDBOX_API_KEY } from '../../../tools/n8n/fixtures.mjs';
 
 const TRIGGER = 'n8n-nodes-optimove.optimoveTrigger';
 const FOREIGN_URL = 'https://crm.example.test/optimove/hook';

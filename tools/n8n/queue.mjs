@@ -13,7 +13,7 @@ import { createRequire } from 'node:module';
 import { connect } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { ensureN8nInstalled, freePort, packTarball, startN8n } from './n8n.mjs';
+import { ensureN8nInstalled, freePort, packTarball, startN8n } from './index.mjs';
 
 const env = process.env;
 export const SERVICES = {

@@ -1,7 +1,7 @@
 // Local Optimove sandbox: plays the Optimove API contract (docs/optimove-api.md) on 127.0.0.1 for
 // end-to-end tests, benchmarks and demos. Plain Node.js, no dependencies.
 //
-// The Sandbox is assembled from one module per concern (sandbox/lib/): routing (the Optimove API's
+// The Sandbox is assembled from one module per concern (tools/sandbox/lib/): routing (the Optimove API's
 // request pipeline), state (recorded state, keys, limits, config, summaries), listeners, campaigns,
 // outbound calls, fault injection and the control API (/__sandbox/…).
 import http from 'node:http';
@@ -86,7 +86,7 @@ export class Sandbox {
 
 Object.assign(Sandbox.prototype, stateMethods, routingMethods, faultMethods, listenerMethods, campaignMethods, outboundMethods, controlMethods);
 
-/** Starts a sandbox on 127.0.0.1 and resolves the running instance (see sandbox/README.md). */
+/** Starts a sandbox on 127.0.0.1 and resolves the running instance (see tools/sandbox/README.md). */
 export async function startSandbox(options = {}) {
 	const sb = new Sandbox(options);
 	await sb.listen();

@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const EXAMPLES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../examples');
+const EXAMPLES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../examples');
 export const SANDBOX_API_KEY = 'sandbox-api-key';
 
 /** Creates the package's credentials in n8n, pointing at the sandbox. Returns `{ name: {id, name} }`. */

@@ -4,11 +4,11 @@
 import { startSandbox } from './server.mjs';
 import { EXAMPLE_WEBHOOKS, eventRows, optimizelyEvents, profileChanges } from './lib/demo.mjs';
 import { parseDuration } from './lib/util.mjs';
-import { parseCli } from '../scripts/lib/args.mjs';
+import { parseCli } from '../../scripts/lib/args.mjs';
 
 const HELP = `Optimove sandbox
 
-Usage: node sandbox/cli.mjs <command> [options]      (npm run sandbox -- <command> [options])
+Usage: node tools/sandbox/cli.mjs <command> [options]      (npm run sandbox -- <command> [options])
 
 The sandbox
   start      [--port 5680] [--api-key KEY] [--integration-key KEY] [--no-rate-limit]
@@ -72,7 +72,7 @@ async function requestJson(url, method, body, unreachable) {
 }
 
 function control(base, method, path, body) {
-	return requestJson(new URL(`/__sandbox${path}`, base), method, body, `cannot reach the sandbox at ${base}; start it with: node sandbox/cli.mjs start`);
+	return requestJson(new URL(`/__sandbox${path}`, base), method, body, `cannot reach the sandbox at ${base}; start it with: node tools/sandbox/cli.mjs start`);
 }
 
 function print(r) {
@@ -306,10 +306,10 @@ const FAULT_OPTIONS = [
 function usageOf(name) {
 	const lines = HELP.split('\n');
 	const first = lines.findIndex((l) => l.startsWith(`  ${name} `) || l === `  ${name}`);
-	if (first < 0) return `node sandbox/cli.mjs ${name}   (see --help)`;
+	if (first < 0) return `node tools/sandbox/cli.mjs ${name}   (see --help)`;
 	let last = first + 1;
 	while (last < lines.length && /^ {13}/.test(lines[last])) last++;
-	return `Usage:\n${lines.slice(first, last).join('\n')}\n(all commands: node sandbox/cli.mjs --help)`;
+	return `Usage:\n${lines.slice(first, last).join('\n')}\n(all commands: node tools/sandbox/cli.mjs --help)`;
 }
 
 function need(a, key) {
