@@ -4,7 +4,7 @@ import { replayWindowRefusal, signatureHeaderOf, verifySignature } from '../shar
 import { clock } from '../shared/transport';
 import { normalizeTriggeredNotification, parseNotificationBody } from '../shared/triggeredNotification';
 import type { SignatureStatus } from '../shared/triggeredNotification';
-import type { TriggerState } from './triggerState';
+import { existingTriggerState } from './triggerState';
 import { signingSecret } from './signingSecret';
 import { normalizeListenerEvent } from './listenerEvent';
 import { matchesTokenHash } from './urlToken';
@@ -32,8 +32,7 @@ function sameToken(given: unknown, expected: string | undefined): boolean {
  * static data holds its hash, or, until the next activation migrates it, an earlier version's plain token.
  */
 function hasValidToken(ctx: IWebhookFunctions): boolean {
-	const data = ctx.getWorkflowStaticData('node') as { production?: TriggerState; test?: TriggerState };
-	const scope = ctx.getMode() === 'manual' ? data.test : data.production;
+	const scope = existingTriggerState(ctx);
 	const given = (ctx.getQueryData() as IDataObject).token;
 	return scope?.tokenHash ? matchesTokenHash(given, scope.tokenHash) : sameToken(given, scope?.token);
 }

@@ -50,3 +50,10 @@ export function triggerStateOf(ctx: IHookFunctions): TriggerState {
 	if (!data[name] || typeof data[name] !== 'object') data[name] = {};
 	return data[name] as TriggerState;
 }
+
+/** The state as it is, without creating it: for the webhook, which must not write static data per request. */
+export function existingTriggerState(ctx: IWebhookFunctions): TriggerState | undefined {
+	const data = ctx.getWorkflowStaticData('node') as IDataObject;
+	const state = data[stateName(ctx)];
+	return state && typeof state === 'object' ? (state as TriggerState) : undefined;
+}
