@@ -7,7 +7,7 @@ import { envelopeTime, parseInstant } from '../../../nodes/shared/time';
 import { buildCustomEvent, buildOotbEvent } from '../../../nodes/shared/events/validate';
 import type { EventInput } from '../../../nodes/shared/events/validate';
 import { useTestClock } from '../helpers/clock';
-import { EVENTS_CREDENTIALS, n8nContext, TEST_NODE } from '../helpers/n8nContext';
+import { EVENTS_CREDENTIALS, n8nContext } from '../helpers/n8nContext';
 
 const NOW = Date.UTC(2026, 10, 22, 9, 0, 0);
 
@@ -138,24 +138,21 @@ async function sendOotb(rows: IDataObject[], options: { reply?: (call: number, b
 	const sent: Sent[] = (options.sent as Sent[] | undefined) ?? [];
 	const flight = { now: 0, max: 0 };
 	const params: IDataObject = { event: options.event ?? 'ootb_deposit', parametersFrom: 'item', customerField: 'customer', visitorField: 'visitor', timeField: 'timestamp' };
-	const ctx = {
-		getNode: () => TEST_NODE,
-		getCredentials: async () => ({ ...EVENTS_CREDENTIALS }),
-		getInputData: () => items,
-		getNodeParameter: (name: string, _i: number, fallback?: unknown) => (params[name] === undefined ? fallback : params[name]),
-		continueOnFail: () => options.continueOnFail ?? false,
-		helpers: {
-			httpRequestWithAuthentication: jest.fn(async (_type: string, request: IHttpRequestOptions) => {
-				const body = request.body as unknown[];
-				sent.push({ body, headers: (request.headers ?? {}) as IDataObject, at: clock.state.now });
-				const reply = options.reply?.(sent.length, body) ?? { statusCode: 200, body: { status: 'success', message: `${body.length} events accepted` } };
-				flight.max = Math.max(flight.max, ++flight.now);
-				for (let tick = 0; tick < 5; tick++) await Promise.resolve(); // the answer takes a while: other batches start
-				flight.now--;
-				return { ...reply, headers: {} };
-			}),
+	const { ctx } = n8nContext({
+		items,
+		params,
+		credentials: { optimoveEventsApi: EVENTS_CREDENTIALS },
+		continueOnFail: options.continueOnFail,
+		http: async (_type, request) => {
+			const body = request.body as unknown[];
+			sent.push({ body, headers: (request.headers ?? {}) as IDataObject, at: clock.state.now });
+			const reply = options.reply?.(sent.length, body) ?? { statusCode: 200, body: { status: 'success', message: `${body.length} events accepted` } };
+			flight.max = Math.max(flight.max, ++flight.now);
+			for (let tick = 0; tick < 5; tick++) await Promise.resolve(); // the answer takes a while: other batches start
+			flight.now--;
+			return { ...reply, headers: {} };
 		},
-	};
+	});
 	const output = await RESOURCES.event.operations.sendOotbEvent.execute.call(ctx as never, items);
 	return { output, sent, maxInFlight: flight.max };
 }
@@ -243,10 +240,11 @@ describe('signature over the exact bytes sent (n8n-core HTTP helper, a real loca
 		const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/reportServer`;
 		try {
 			const items: INodeExecutionData[] = [{ json: { customer: 'C1', ootb_transaction_id: 'tx-ü', timestamp: 1716805800 } }];
-			const ctx = n8nContext({
+			const { ctx } = n8nContext({
+				http: 'n8n-core',
 				credentials: { optimoveEventsApi: { ...EVENTS_CREDENTIALS, endpointUrl: url } },
 				items,
-				parameters: { event: 'ootb_deposit', parametersFrom: 'item', customerField: 'customer', visitorField: 'visitor', timeField: 'timestamp' },
+				params: { event: 'ootb_deposit', parametersFrom: 'item', customerField: 'customer', visitorField: 'visitor', timeField: 'timestamp' },
 			});
 			const output = await RESOURCES.event.operations.sendOotbEvent.execute.call(ctx as never, items);
 			expect(output[0].json.sent).toBe(true);
@@ -269,19 +267,16 @@ describe('the credential is read once per run, not per request', () => {
 		const params: IDataObject = { event: 'ootb_deposit', parametersFrom: 'item', customerField: 'customer', visitorField: 'visitor', timeField: 'timestamp' };
 		const getCredentials = jest.fn(async () => ({ ...EVENTS_CREDENTIALS }));
 		const calls: Array<{ type: string; options: IHttpRequestOptions; extra: IDataObject | undefined; self: unknown }> = [];
-		const ctx = {
-			getNode: () => ({ ...TEST_NODE, credentials: { optimoveEventsApi: { id: 'cred-7', name: 'Events' } } }),
-			getCredentials,
-			getInputData: () => items,
-			getNodeParameter: (name: string, _i: number, fallback?: unknown) => (params[name] === undefined ? fallback : params[name]),
-			continueOnFail: () => false,
-			helpers: {
-				httpRequestWithAuthentication: jest.fn(async function (this: unknown, type: string, options: IHttpRequestOptions, extra?: IDataObject) {
-					calls.push({ type, options, extra, self: this });
-					return { statusCode: 200, body: { status: 'success', message: 'ok' }, headers: {} };
-				}),
+		const { ctx } = n8nContext({
+			node: { credentials: { optimoveEventsApi: { id: 'cred-7', name: 'Events' } } },
+			credentials: getCredentials,
+			items,
+			params,
+			http: async function (this: unknown, type: string, options: IHttpRequestOptions, extra?: unknown) {
+				calls.push({ type, options, extra: extra as IDataObject | undefined, self: this });
+				return { statusCode: 200, body: { status: 'success', message: 'ok' }, headers: {} };
 			},
-		};
+		});
 		const output = await RESOURCES.event.operations.sendOotbEvent.execute.call(ctx as never, items);
 		expect(output).toHaveLength(25);
 		expect(getCredentials).toHaveBeenCalledTimes(1);

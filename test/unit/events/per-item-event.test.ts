@@ -1,9 +1,9 @@
-import type { IDataObject, IHttpRequestOptions, INodeExecutionData, INodeProperties, INodeTypeDescription } from 'n8n-workflow';
+import type { IDataObject, INodeExecutionData, INodeParameters, INodeProperties, INodeTypeDescription } from 'n8n-workflow';
 import { NodeHelpers } from 'n8n-workflow';
 import { Optimove } from '../../../nodes/Optimove/Optimove.node';
 import { RESOURCES } from '../../../nodes/Optimove/actions/router';
 import { useTestClock } from '../helpers/clock';
-import { EVENTS_CREDENTIALS, TEST_NODE } from '../helpers/n8nContext';
+import { EVENTS_CREDENTIALS, n8nContext, TEST_NODE } from '../helpers/n8nContext';
 
 // Send OOTB Event with Event Source "Per Item": one source feeding several event types.
 
@@ -20,23 +20,17 @@ async function send(rows: IDataObject[], params: Record<string, unknown>, option
 	const sent: Sent[] = [];
 	// Per-item values stand for expressions on the node that read the item (so n8n is asked per item).
 	const onNode = Object.fromEntries(Object.entries(params).map(([name, value]) => [name, typeof value === 'function' ? '={{ expression($json) }}' : value]));
-	const ctx = {
-		getNode: () => ({ ...TEST_NODE, parameters: onNode }),
-		getCredentials: async () => ({ ...EVENTS_CREDENTIALS }),
-		getInputData: () => items,
-		getNodeParameter: (name: string, i: number, fallback?: unknown) => {
-			const value = params[name];
-			if (value === undefined) return fallback;
-			return typeof value === 'function' ? (value as (item: IDataObject) => unknown)(items[i].json) : value;
+	const { ctx } = n8nContext({
+		node: { parameters: onNode as INodeParameters },
+		credentials: { optimoveEventsApi: EVENTS_CREDENTIALS },
+		items,
+		params,
+		continueOnFail: options.continueOnFail,
+		http: async (_type, request) => {
+			sent.push({ body: request.body as IDataObject[], at: testClock.clock?.state.now ?? 0 });
+			return { statusCode: 200, body: { status: 'success', message: 'ok' }, headers: {} };
 		},
-		continueOnFail: () => options.continueOnFail ?? false,
-		helpers: {
-			httpRequestWithAuthentication: jest.fn(async (_type: string, request: IHttpRequestOptions) => {
-				sent.push({ body: request.body as IDataObject[], at: testClock.clock?.state.now ?? 0 });
-				return { statusCode: 200, body: { status: 'success', message: 'ok' }, headers: {} };
-			}),
-		},
-	};
+	});
 	const output = await RESOURCES.event.operations.sendOotbEvent.execute.call(ctx as never, items);
 	return { output, sent };
 }

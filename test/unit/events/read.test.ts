@@ -1,15 +1,15 @@
-import type { IDataObject, IHttpRequestOptions, INodeExecutionData } from 'n8n-workflow';
+import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workflow';
 import { collectionReaders, fieldReader } from '../../../nodes/Optimove/actions/parameters';
 import { RESOURCES } from '../../../nodes/Optimove/actions/router';
 import { useTestClock } from '../helpers/clock';
-import { fakeSecret, TEST_NODE } from '../helpers/n8nContext';
+import { fakeSecret, n8nContext } from '../helpers/n8nContext';
 
 const CREDENTIALS = { endpointUrl: 'https://server-1234.optimove.test/reportServer', tenantId: 1234, eventsToken: fakeSecret('events-token') };
 
 useTestClock();
 
 /**
- * A node context whose `getNodeParameter` stands for n8n's evaluation: it records every call and
+ * The fake n8n context with `getNodeParameter` standing for n8n's evaluation: it records every call and
  * evaluates only what these tests use (`{{ $json.a.b }}` paths and `{{ "x" + $json.y }}`).
  */
 function context(parameters: IDataObject, items: INodeExecutionData[]) {
@@ -20,12 +20,12 @@ function context(parameters: IDataObject, items: INodeExecutionData[]) {
 			.split('.')
 			.reduce<unknown>((value, key) => (value as IDataObject | undefined)?.[key], parameters);
 	const sent: unknown[][] = [];
-	const ctx = {
-		getNode: () => ({ ...TEST_NODE, parameters: JSON.parse(JSON.stringify(parameters)) as IDataObject }),
-		getInputData: () => items,
-		getCredentials: async () => ({ ...CREDENTIALS }),
-		continueOnFail: () => true,
-		getNodeParameter: jest.fn((path: string, itemIndex: number, fallback?: unknown) => {
+	const { ctx } = n8nContext({
+		node: { parameters: JSON.parse(JSON.stringify(parameters)) as INodeParameters },
+		items,
+		credentials: { optimoveEventsApi: CREDENTIALS },
+		continueOnFail: true,
+		params: (path, itemIndex, fallback) => {
 			evaluated.push([path, itemIndex]);
 			const raw = get(path);
 			if (raw === undefined) return fallback;
@@ -36,14 +36,12 @@ function context(parameters: IDataObject, items: INodeExecutionData[]) {
 			const ref = /^=\{\{\s*\$json((?:\.\w+)+)\s*\}\}$/.exec(raw);
 			if (ref) return ref[1].slice(1).split('.').reduce<unknown>((v, k) => (v as IDataObject | undefined)?.[k], json);
 			throw new Error(`this test cannot evaluate ${raw}`);
-		}),
-		helpers: {
-			httpRequestWithAuthentication: async (_type: string, request: IHttpRequestOptions) => {
-				sent.push(request.body as unknown[]);
-				return { statusCode: 200, body: { status: 'success', message: 'ok' }, headers: {} };
-			},
 		},
-	};
+		http: async (_type, request) => {
+			sent.push(request.body as unknown[]);
+			return { statusCode: 200, body: { status: 'success', message: 'ok' }, headers: {} };
+		},
+	});
 	return { ctx, evaluated, sent };
 }
 

@@ -1,19 +1,21 @@
-import type { IHttpRequestOptions, INodeExecutionData } from 'n8n-workflow';
+import type { INodeExecutionData } from 'n8n-workflow';
 import { REQUESTS_IN_FLIGHT } from '../../../nodes/Optimove/actions/event/send';
 import { RESOURCES } from '../../../nodes/Optimove/actions/router';
 import { clock as transportClock } from '../../../nodes/shared/transport';
 import { resetLimiters } from '../../../nodes/shared/transport/limiter';
-import { fakeSecret, TEST_NODE } from '../helpers/n8nContext';
-import { prng, ServerWindow, useScheduledClock } from '../helpers/scheduledClock';
+import type { HttpHelper } from '../helpers/n8nContext';
+import { fakeSecret, n8nContext } from '../helpers/n8nContext';
+import { prng, useVirtualClock } from '../helpers/clock';
+import { ServerWindow } from '../helpers/fakeOptimove';
 
 const T0 = Date.UTC(2026, 10, 22, 9, 0, 0);
 const CREDENTIALS = { endpointUrl: 'https://server-1234.optimove.test/reportServer', tenantId: 1234, eventsToken: fakeSecret('events-token') };
 const RATE_LIMIT_BODY = { status: 429, error: 'Too Many Requests', message: 'You have exceeded the rate limit for this API group. Please retry later.' };
 
-let clock: ReturnType<typeof useScheduledClock>;
+let clock: ReturnType<typeof useVirtualClock>;
 beforeEach(() => {
 	resetLimiters();
-	clock = useScheduledClock(T0);
+	clock = useVirtualClock(T0, { sleeps: 'overlap' });
 });
 afterEach(() => clock.restore());
 
@@ -25,19 +27,10 @@ interface Call {
 	events: number;
 }
 
-type HttpHelper = (type: string, request: IHttpRequestOptions) => Promise<unknown>;
-
 /** A node run of Send OOTB Event over `items`, fields read from each item, HTTP through `http`. */
 function sendOotbContext(items: INodeExecutionData[], event: string, http: HttpHelper) {
 	const params: Record<string, unknown> = { event, parametersFrom: 'item', customerField: 'customer', visitorField: 'visitor', timeField: 'timestamp' };
-	return {
-		getNode: () => TEST_NODE,
-		getCredentials: async () => ({ ...CREDENTIALS }),
-		getInputData: () => items,
-		getNodeParameter: (name: string, _i: number, fallback?: unknown) => params[name] ?? fallback,
-		continueOnFail: () => false,
-		helpers: { httpRequestWithAuthentication: http },
-	};
+	return n8nContext({ items, params, credentials: { optimoveEventsApi: CREDENTIALS }, http }).ctx;
 }
 
 /** Registrations through Send OOTB Event against a server that counts 50 arrivals per 10 s. */

@@ -1,5 +1,6 @@
 import type { IDataObject, IHttpRequestOptions } from 'n8n-workflow';
-import { TEST_NODE, REST_CREDENTIALS } from './n8nContext';
+import { OptimoveTrigger } from '../../../nodes/OptimoveTrigger/OptimoveTrigger.node';
+import { n8nContext, REST_CREDENTIALS, TEST_NODE } from './n8nContext';
 
 interface Listener {
 	EventTypeID: number;
@@ -101,24 +102,48 @@ export interface HookOptions {
 	nodeId?: string;
 }
 
-/** A hook context (checkExists/create/delete) over a FakeOptimove. */
+const TRIGGER_HOOKS = new OptimoveTrigger().webhookMethods.default;
+
+/** The fake n8n context of a trigger's webhook-method hooks (checkExists/create/delete) over a FakeOptimove. */
 export function hookContext(optimove: FakeOptimove, options: HookOptions) {
-	const staticData = options.staticData ?? {};
-	const logs: string[] = [];
-	const log = (level: string) => (message: string) => logs.push(`${level}: ${message}`);
-	return {
-		staticData,
-		logs,
-		ctx: {
-			getNode: () => ({ ...TEST_NODE, id: options.nodeId ?? TEST_NODE.id, name: 'Optimove Trigger', type: 'n8n-nodes-optimove.optimoveTrigger' }),
-			getWorkflow: () => ({ id: options.workflowId ?? 'workflow-1', name: 'A workflow', active: true }),
-			getMode: () => options.mode ?? 'trigger',
-			getNodeWebhookUrl: () => options.webhookUrl ?? 'https://n8n.example.test/webhook/abc/webhook',
-			getWorkflowStaticData: () => staticData,
-			getNodeParameter: (name: string, fallback?: unknown) => (options.params[name] === undefined ? fallback : options.params[name]),
-			getCredentials: async () => ({ ...REST_CREDENTIALS.optimoveApi, ...(options.credentials ?? {}) }),
-			logger: { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') },
-			helpers: { httpRequestWithAuthentication: jest.fn(optimove.handle) },
-		},
-	};
+	const made = n8nContext({
+		kind: 'hook',
+		node: { id: options.nodeId ?? TEST_NODE.id, name: 'Optimove Trigger', type: 'n8n-nodes-optimove.optimoveTrigger' },
+		params: options.params,
+		mode: options.mode,
+		webhookUrl: options.webhookUrl,
+		staticData: options.staticData,
+		workflowId: options.workflowId,
+		credentials: async () => ({ ...REST_CREDENTIALS.optimoveApi, ...(options.credentials ?? {}) }),
+		http: optimove.handle,
+	});
+	/** Runs one of the trigger's webhook methods on this context. */
+	const call = (name: 'checkExists' | 'create' | 'delete') => TRIGGER_HOOKS[name].call(made.ctx as never);
+	return { ...made, call };
+}
+
+/** Optimove's (and the sandbox's) rule: at most `limit` requests ARRIVING in any `windowMs`. */
+export class ServerWindow {
+	private readonly hits: number[] = [];
+
+	rejected = 0;
+
+	accepted = 0;
+
+	constructor(
+		private readonly limit = 50,
+		private readonly windowMs = 10_000,
+	) {}
+
+	/** Counts a request arriving at `t`; false (a 429) when the window is already full. */
+	hit(t: number): boolean {
+		while (this.hits.length > 0 && this.hits[0] <= t - this.windowMs) this.hits.shift();
+		if (this.hits.length >= this.limit) {
+			this.rejected++;
+			return false;
+		}
+		this.hits.push(t);
+		this.accepted++;
+		return true;
+	}
 }

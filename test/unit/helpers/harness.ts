@@ -1,29 +1,11 @@
-import type { IDataObject, IHttpRequestOptions, INodeExecutionData } from 'n8n-workflow';
+import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workflow';
 import { RESOURCES } from '../../../nodes/Optimove/actions/router';
 import type { FakeOptimove } from './fakeOptimove';
-import { REST_CREDENTIALS, TEST_NODE } from './n8nContext';
+import type { HttpHelper, Param, Reply, SentRequest } from './n8nContext';
+import { n8nContext, REST_CREDENTIALS } from './n8nContext';
 
-export const BASE = REST_CREDENTIALS.optimoveApi.baseUrl;
-export const PROMOTIONS = REST_CREDENTIALS.optimoveApi.promotionsBaseUrl;
-/** This n8n's base URL, as the node context gives it. */
-export const N8N = 'https://n8n.example.test';
-
-/** A request as the transport handed it to n8n's HTTP helper. */
-export interface SentRequest {
-	method: string;
-	path: string;
-	qs: IDataObject;
-	body: unknown;
-}
-
-export interface Reply {
-	statusCode: number;
-	body?: unknown;
-	headers?: Record<string, unknown>;
-}
-
-/** A parameter: a constant, or a function of the item (as an expression would be). */
-export type Param = unknown | ((item: IDataObject, itemIndex: number) => unknown);
+export { BASE, N8N, PROMOTIONS } from './n8nContext';
+export type { Param, Reply, SentRequest } from './n8nContext';
 
 export interface RunOptions {
 	params: Record<string, Param>;
@@ -36,61 +18,30 @@ export interface RunOptions {
 	/** The node's raw parameters as n8n stores them (e.g. `={{ $json.x }}`); default none. */
 	raw?: Record<string, unknown>;
 	/** Serves the requests instead of `reply` (e.g. a FakeOptimove's handler). */
-	http?: (type: string, request: IHttpRequestOptions) => Promise<unknown>;
+	http?: HttpHelper;
 }
 
 export function itemsOf(rows: IDataObject[]): INodeExecutionData[] {
 	return rows.map((json) => ({ json }));
 }
 
-function lookup(params: Record<string, Param>, name: string): Param {
-	const [head, ...rest] = name.split('.');
-	let value: unknown = params[head];
-	for (const key of rest) value = value && typeof value === 'object' ? (value as IDataObject)[key] : undefined;
-	return value;
-}
-
 /**
- * Runs one operation of the action node with `helpers.httpRequestWithAuthentication` mocked the
- * way the transport calls it (`returnFullResponse`, `ignoreHttpStatusErrors`), on a virtual clock.
+ * Runs one operation of the action node on the fake n8n context, with
+ * `helpers.httpRequestWithAuthentication` answering the way the transport calls it
+ * (`returnFullResponse`, `ignoreHttpStatusErrors`).
  */
 export async function run(resource: string, operation: string, options: RunOptions) {
 	const items: INodeExecutionData[] = options.items ?? [{ json: {} }];
-	const requests: SentRequest[] = [];
-	/** Parameter evaluations (`param <name> <itemIndex>`) and requests (`request <n>`), in the order they happened. */
-	const events: string[] = [];
-	const http = jest.fn(async (type: string, request: IHttpRequestOptions) => {
-		const sent: SentRequest = {
-			method: String(request.method),
-			path: request.url.replace(BASE, '').replace(PROMOTIONS, ''),
-			qs: (request.qs ?? {}) as IDataObject,
-			body: request.body,
-		};
-		requests.push(sent);
-		events.push(`request ${requests.length}`);
-		if (options.http) return options.http(type, request);
-		const reply = options.reply ? options.reply(sent, requests.length) : { statusCode: 200, body: '' };
-		return { headers: {}, ...reply };
+	const credential = options.credentials ?? REST_CREDENTIALS.optimoveApi;
+	const { ctx, requests, http, events } = n8nContext({
+		items,
+		params: options.params,
+		node: options.raw ? { parameters: options.raw as INodeParameters } : undefined,
+		credentials: async () => ({ ...credential }),
+		continueOnFail: options.continueOnFail,
+		http: options.http,
+		reply: options.reply,
 	});
-	const node = options.raw ? { ...TEST_NODE, parameters: options.raw } : TEST_NODE;
-	const ctx = {
-		getNode: () => node,
-		getCredentials: async () => ({ ...(options.credentials ?? REST_CREDENTIALS.optimoveApi) }),
-		getInputData: () => items,
-		getNodeParameter: (name: string, itemIndex: number, fallback?: unknown) => {
-			events.push(`param ${name} ${itemIndex}`);
-			const param = lookup(options.params, name);
-			const value = typeof param === 'function' ? (param as (i: IDataObject, n: number) => unknown)(items[itemIndex].json, itemIndex) : param;
-			return value === undefined ? fallback : value;
-		},
-		getInstanceBaseUrl: () => `${N8N}/`,
-		continueOnFail: () => options.continueOnFail ?? false,
-		helpers: {
-			httpRequestWithAuthentication: http,
-			// n8n's helper gives a binary property's bytes whatever its storage mode; here: base64 kept in the item.
-			getBinaryDataBuffer: async (itemIndex: number, property: string) => Buffer.from(items[itemIndex].binary?.[property]?.data ?? '', 'base64'),
-		},
-	};
 	const output = await RESOURCES[resource].operations[operation].execute.call(ctx as never, items);
 	return { output, requests, http, events };
 }

@@ -1,4 +1,4 @@
-import type { IExecuteFunctions, INode, INodeExecutionData, INodeTypes, IRunExecutionData } from 'n8n-workflow';
+import type { IExecuteFunctions, INode, INodeExecutionData, INodeParameters, INodeTypes, IRunExecutionData } from 'n8n-workflow';
 import { Workflow } from 'n8n-workflow';
 import {
 	fieldReferencePath,
@@ -9,19 +9,20 @@ import {
 	readInteger,
 	readText,
 } from '../../../nodes/Optimove/actions/parameters';
+import { n8nContext } from '../helpers/n8nContext';
 
 /** A context whose raw parameters are `raw` and whose n8n evaluation is recorded, answering `evaluated`. */
 function context(raw: Record<string, unknown>, items: INodeExecutionData[], evaluated: unknown = 'from n8n') {
 	const evaluations: Array<[string, number]> = [];
-	const ctx = {
-		getNode: () => ({ id: 'n', name: 'Optimove', type: 't', typeVersion: 1, position: [0, 0], parameters: raw }),
-		getInputData: () => items,
-		getNodeParameter: (name: string, itemIndex: number) => {
+	const { ctx } = n8nContext({
+		node: { parameters: raw as INodeParameters },
+		items,
+		params: (name, itemIndex) => {
 			evaluations.push([name, itemIndex]);
 			return evaluated;
 		},
-	} as unknown as IExecuteFunctions;
-	return { ctx, evaluations };
+	});
+	return { ctx: ctx as unknown as IExecuteFunctions, evaluations };
 }
 
 describe('fieldReferencePath', () => {
@@ -194,15 +195,15 @@ describe("itemParameter once per run, checked against n8n's own evaluator", () =
 
 	function context(raw: string) {
 		const evaluations: number[] = [];
-		const ctx = {
-			getNode: () => ({ ...nodes[2], parameters: { deadline: raw } }),
-			getInputData: () => items,
-			getNodeParameter: (_name: string, itemIndex: number) => {
+		const { ctx } = n8nContext({
+			node: { ...nodes[2], parameters: { deadline: raw } },
+			items,
+			params: (_name, itemIndex) => {
 				evaluations.push(itemIndex);
 				return evaluate(raw, itemIndex);
 			},
-		} as unknown as IExecuteFunctions;
-		return { ctx, evaluations };
+		});
+		return { ctx: ctx as unknown as IExecuteFunctions, evaluations };
 	}
 
 	it.each(RUN_CONSTANT.filter((e) => !e.startsWith('$runIndex')))('%s: n8n gives every item the value of the first; evaluated once', (expression) => {
@@ -264,14 +265,14 @@ describe("itemParameter once per run, checked against n8n's own evaluator", () =
 		it.each(references)('%s', (raw) => {
 			expect(fieldReferencePath(raw)).toBeDefined();
 			const asked: number[] = [];
-			const ctx = {
-				getNode: () => ({ ...nodes[2], parameters: { field: raw } }),
-				getInputData: () => shapes,
-				getNodeParameter: (_name: string, itemIndex: number) => {
+			const ctx = n8nContext({
+				node: { ...nodes[2], parameters: { field: raw } },
+				items: shapes,
+				params: (_name, itemIndex) => {
 					asked.push(itemIndex);
 					return n8nValue(raw, itemIndex);
 				},
-			} as unknown as IExecuteFunctions;
+			}).ctx as unknown as IExecuteFunctions;
 			const expected = shapes.map((_, i) => n8nValue(raw, i));
 			expect(shapes.map((_, i) => itemParameter(ctx, i, 'field'))).toEqual(expected);
 			const read = itemReader(ctx, 'field', raw, '');
@@ -285,15 +286,15 @@ describe("itemParameter once per run, checked against n8n's own evaluator", () =
 
 	it('a failed evaluation is not kept: the next item evaluates again', () => {
 		let calls = 0;
-		const ctx = {
-			getNode: () => ({ ...nodes[2], parameters: { deadline: "={{ $('Optimove Trigger').first().json.x }}" } }),
-			getInputData: () => items,
-			getNodeParameter: () => {
+		const ctx = n8nContext({
+			node: { ...nodes[2], parameters: { deadline: "={{ $('Optimove Trigger').first().json.x }}" } },
+			items,
+			params: () => {
 				calls++;
 				if (calls === 1) throw new Error('not yet');
 				return 'ok';
 			},
-		} as unknown as IExecuteFunctions;
+		}).ctx as unknown as IExecuteFunctions;
 		expect(() => itemParameter(ctx, 0, 'deadline')).toThrow('not yet');
 		expect(itemParameter(ctx, 1, 'deadline')).toBe('ok');
 		expect(itemParameter(ctx, 2, 'deadline')).toBe('ok');

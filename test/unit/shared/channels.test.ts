@@ -2,7 +2,7 @@ import { Optimove } from '../../../nodes/Optimove/Optimove.node';
 import { OptimoveTrigger } from '../../../nodes/OptimoveTrigger/OptimoveTrigger.node';
 import { getExecutionChannels } from '../../../nodes/shared/channels';
 import { useTestClock } from '../helpers/clock';
-import { REST_CREDENTIALS, TEST_NODE } from '../helpers/n8nContext';
+import { n8nContext, REST_CREDENTIALS } from '../helpers/n8nContext';
 
 useTestClock();
 
@@ -13,11 +13,7 @@ describe('Execution channel dropdown', () => {
 			{ ChannelId: 12, ChannelName: 'Email' },
 			{ ChannelID: 7 },
 		];
-		const ctx = {
-			getNode: () => TEST_NODE,
-			getCredentials: async () => ({ ...REST_CREDENTIALS.optimoveApi }),
-			helpers: { httpRequestWithAuthentication: jest.fn<Promise<object>, [string, object]>(async () => ({ statusCode: 200, body, headers: {} })) },
-		};
+		const { ctx } = n8nContext({ credentials: REST_CREDENTIALS, reply: () => ({ statusCode: 200, body }) });
 		expect(await getExecutionChannels.call(ctx as never)).toEqual([
 			{ name: '7 (7)', value: 7 },
 			{ name: 'Email (12)', value: 12 },

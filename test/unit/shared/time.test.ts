@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import { contextTime, envelopeTime, parseInstant } from '../../../nodes/shared/time';
 import type { Instant } from '../../../nodes/shared/time';
-import { prng } from '../helpers/scheduledClock';
+import { prng } from '../helpers/clock';
 
 /** The fast paths (no luxon) must read and write times exactly as luxon does. */
 function parsed(value: unknown): Instant {

@@ -1,14 +1,15 @@
 import { clock as transportClock } from '../../../nodes/shared/transport';
 import { AdaptiveRate } from '../../../nodes/shared/transport/adaptive';
 import { AnswerCountedLimiter, holdUntilAnswered, HELD_POLL_MS, StartCountedLimiter, waitForTurn } from '../../../nodes/shared/transport/limiter';
-import { prng, ServerWindow, useScheduledClock } from '../helpers/scheduledClock';
+import { prng, useVirtualClock } from '../helpers/clock';
+import { ServerWindow } from '../helpers/fakeOptimove';
 
 const T0 = Date.UTC(2026, 10, 22, 9, 0, 0);
 const W = 10_250;
 
-let clock: ReturnType<typeof useScheduledClock>;
+let clock: ReturnType<typeof useVirtualClock>;
 beforeEach(() => {
-	clock = useScheduledClock(T0);
+	clock = useVirtualClock(T0, { sleeps: 'overlap' });
 });
 afterEach(() => clock.restore());
 

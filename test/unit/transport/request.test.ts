@@ -46,7 +46,7 @@ const clock = useTestClock();
 afterEach(() => nock.cleanAll());
 
 function ctxWith(overrides: Record<string, unknown> = {}) {
-	return n8nContext({ credentials: { optimoveApi: { ...REST_CREDENTIALS.optimoveApi, ...overrides } } });
+	return n8nContext({ http: 'n8n-core', credentials: { optimoveApi: { ...REST_CREDENTIALS.optimoveApi, ...overrides } } }).ctx;
 }
 
 async function failureOf(promise: Promise<unknown>): Promise<NodeApiError> {
@@ -212,7 +212,7 @@ describe('optimoveRequest: errors a user can act on, without secrets', () => {
 	];
 	it.each(groupCases)('a 401 from the %s group names its own credential and field', async (_group, reply, request, message, hint, absent) => {
 		const scope = reply();
-		const ctx = n8nContext({ credentials: { optimoveApi: REST_CREDENTIALS.optimoveApi, optimoveEventsApi: EVENTS_CREDENTIALS } });
+		const { ctx } = n8nContext({ http: 'n8n-core', credentials: { optimoveApi: REST_CREDENTIALS.optimoveApi, optimoveEventsApi: EVENTS_CREDENTIALS } });
 		const error = await failureOf(optimoveRequest.call(ctx as never, request));
 		expect(scope.isDone()).toBe(true);
 		expect(error.message).toMatch(message);
@@ -223,7 +223,7 @@ describe('optimoveRequest: errors a user can act on, without secrets', () => {
 	it('an unreachable events endpoint points at the Events Endpoint URL, not the Base URL', async () => {
 		const server = await flakyServer([200]);
 		await server.close();
-		const ctx = n8nContext({ credentials: { optimoveEventsApi: { ...EVENTS_CREDENTIALS, endpointUrl: server.url } } });
+		const { ctx } = n8nContext({ http: 'n8n-core', credentials: { optimoveEventsApi: { ...EVENTS_CREDENTIALS, endpointUrl: server.url } } });
 		const error = await failureOf(optimoveRequest.call(ctx as never, { route: 'sendEvents', body: [] }));
 		expect(error.description).toMatch(/"Events Endpoint URL" on the Optimove Events API credential/);
 		expect(error.description).not.toMatch(/Base URL/);

@@ -1,7 +1,8 @@
 import type { IHttpRequestOptions } from 'n8n-workflow';
 import * as transport from '../../../nodes/shared/transport';
-import { fakeSecret, TEST_NODE } from '../helpers/n8nContext';
-import { prng, ServerWindow, useScheduledClock } from '../helpers/scheduledClock';
+import { fakeSecret, n8nContext } from '../helpers/n8nContext';
+import { prng, useVirtualClock } from '../helpers/clock';
+import { ServerWindow } from '../helpers/fakeOptimove';
 
 /**
  * Several n8n processes (queue-mode workers) sending REST calls with one API key: each process has
@@ -64,11 +65,7 @@ async function drive(proc: Transport, http: Http, { calls, executions = 1, restR
 	await proc.clock.sleep(startAt - proc.clock.now());
 	let next = 0;
 	const execution = async () => {
-		const ctx = {
-			getNode: () => TEST_NODE,
-			getCredentials: async () => ({ baseUrl: 'https://api4.optimove.test', apiKey: API_KEY, restRateLimit, realtimeRateLimit: 0 }),
-			helpers: { httpRequestWithAuthentication: http },
-		};
+		const { ctx } = n8nContext({ credentials: { optimoveApi: { baseUrl: 'https://api4.optimove.test', apiKey: API_KEY, restRateLimit, realtimeRateLimit: 0 } }, http });
 		while (next < calls) {
 			next++;
 			try {
@@ -85,10 +82,10 @@ async function drive(proc: Transport, http: Http, { calls, executions = 1, restR
 }
 
 let processes: Transport[];
-let clock: ReturnType<typeof useScheduledClock>;
+let clock: ReturnType<typeof useVirtualClock>;
 beforeEach(() => {
 	processes = [anotherProcess(), anotherProcess(), anotherProcess()];
-	clock = useScheduledClock(T0, { clocks: processes.map((p) => p.clock), random: prng(99) });
+	clock = useVirtualClock(T0, { sleeps: 'overlap', clocks: processes.map((p) => p.clock), random: prng(99) });
 });
 afterEach(() => clock.restore());
 

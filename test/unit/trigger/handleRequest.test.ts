@@ -3,7 +3,7 @@ import type { IDataObject } from 'n8n-workflow';
 import { OptimoveTrigger } from '../../../nodes/OptimoveTrigger/OptimoveTrigger.node';
 import { clearSigningSecrets } from '../../../nodes/OptimoveTrigger/signingSecret';
 import { useVirtualClock } from '../helpers/clock';
-import { fakeSecret } from '../helpers/n8nContext';
+import { fakeSecret, n8nContext } from '../helpers/n8nContext';
 
 const trigger = new OptimoveTrigger();
 const TOKEN = 'a'.repeat(64);
@@ -61,30 +61,16 @@ function requestObject(call: Call) {
 }
 
 async function deliver(call: Call) {
-	const response = { statusCode: 200, body: undefined as unknown };
-	const res = {
-		status(code: number) {
-			response.statusCode = code;
-			return res;
-		},
-		json(body: unknown) {
-			response.body = body;
-			return res;
-		},
-	};
-	const params: IDataObject = { source: 'eventListeners', options: {}, ...call.params };
 	const request = requestObject(call);
-	const ctx = {
-		getRequestObject: () => request,
-		getHeaderData: () => call.headers ?? {},
-		getQueryData: () => call.query ?? { token: TOKEN },
-		getNodeParameter: (name: string, fallback?: unknown) => (params[name] === undefined ? fallback : params[name]),
-		getMode: () => call.mode ?? 'webhook',
-		getWorkflowStaticData: () => call.staticData ?? { production: { tokenHash: sha256(TOKEN) }, test: { tokenHash: sha256(TEST_TOKEN) } },
-		getNode: () => ({ credentials: { optimoveApi: { id: call.credentialId ?? null, name: 'Optimove' } } }),
-		getCredentials: call.getCredentials ?? (async () => ({ webhookSecret: call.secret ?? SECRET })),
-		getResponseObject: () => res,
-	};
+	const { ctx, response } = n8nContext({
+		kind: 'webhook',
+		mode: call.mode ?? 'webhook',
+		params: { source: 'eventListeners', options: {}, ...call.params },
+		request: { object: request, headers: call.headers, query: call.query ?? { token: TOKEN } },
+		staticData: call.staticData ?? { production: { tokenHash: sha256(TOKEN) }, test: { tokenHash: sha256(TEST_TOKEN) } },
+		node: { credentials: { optimoveApi: { id: call.credentialId ?? null, name: 'Optimove' } } },
+		credentials: call.getCredentials ?? (async () => ({ webhookSecret: call.secret ?? SECRET })),
+	});
 	const result = await trigger.webhook.call(ctx as never);
 	return { result, response, item: result.workflowData?.[0][0].json, request };
 }

@@ -1,13 +1,10 @@
 import type { IDataObject } from 'n8n-workflow';
 import { createHash } from 'crypto';
-import { OptimoveTrigger } from '../../../nodes/OptimoveTrigger/OptimoveTrigger.node';
 import { tokenOf } from '../../../nodes/OptimoveTrigger/urlToken';
 import { useTestClock } from '../helpers/clock';
 import { fakeSecret } from '../helpers/n8nContext';
 import { FakeOptimove, hookContext } from '../helpers/fakeOptimove';
-import type { HookOptions } from '../helpers/fakeOptimove';
 
-const methods = new OptimoveTrigger().webhookMethods.default;
 const URL = 'https://n8n.example.test/webhook/abc/webhook';
 const FOREIGN = 'https://crm.example.test/hook';
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
@@ -16,16 +13,10 @@ const clock = useTestClock();
 
 const listenerParams = (events: number[], extra: IDataObject = {}) => ({ source: 'eventListeners', events, channelId: 505, ...extra });
 
-function hooks(optimove: FakeOptimove, options: HookOptions) {
-	const made = hookContext(optimove, options);
-	const call = (name: 'checkExists' | 'create' | 'delete') => methods[name].call(made.ctx as never);
-	return { ...made, call };
-}
-
 describe('Optimove Trigger lifecycle: event listeners', () => {
 	it('fresh create registers every selected slot with one tokened URL; type 5 without a channel', async () => {
 		const optimove = new FakeOptimove();
-		const { call, staticData } = hooks(optimove, { params: listenerParams([5, 13, 1]) });
+		const { call, staticData } = hookContext(optimove, { params: listenerParams([5, 13, 1]) });
 		expect(await call('checkExists')).toBe(false);
 		expect(await call('create')).toBe(true);
 		const token = tokenOf(optimove.listeners[0].ListenerURL) as string;
@@ -41,7 +32,7 @@ describe('Optimove Trigger lifecycle: event listeners', () => {
 
 	it('is idempotent: a second create changes nothing and keeps the token', async () => {
 		const optimove = new FakeOptimove();
-		const { call, staticData } = hooks(optimove, { params: listenerParams([5]) });
+		const { call, staticData } = hookContext(optimove, { params: listenerParams([5]) });
 		await call('create');
 		const url = optimove.listeners[0].ListenerURL;
 		const { tokenHash } = staticData.production as IDataObject;
@@ -55,7 +46,7 @@ describe('Optimove Trigger lifecycle: event listeners', () => {
 	it('refuses a slot held by a foreign URL, naming it, and registers nothing', async () => {
 		const optimove = new FakeOptimove();
 		optimove.listeners = [{ EventTypeID: 4, ChannelID: null, ListenerURL: FOREIGN }];
-		const { call } = hooks(optimove, { params: listenerParams([5, 4]) });
+		const { call } = hookContext(optimove, { params: listenerParams([5, 4]) });
 		await expect(call('create')).rejects.toThrow(`"Campaign Cancelled" (type 4) → ${FOREIGN}`);
 		expect(optimove.listeners).toEqual([{ EventTypeID: 4, ChannelID: null, ListenerURL: FOREIGN }]);
 	});
@@ -63,7 +54,7 @@ describe('Optimove Trigger lifecycle: event listeners', () => {
 	it('takes the slot over when Replace Existing Listeners is on, and logs it', async () => {
 		const optimove = new FakeOptimove();
 		optimove.listeners = [{ EventTypeID: 4, ChannelID: null, ListenerURL: FOREIGN }];
-		const { call, logs } = hooks(optimove, { params: listenerParams([4], { replaceExisting: true }) });
+		const { call, logs } = hookContext(optimove, { params: listenerParams([4], { replaceExisting: true }) });
 		await call('create');
 		expect(optimove.listeners[0].ListenerURL.startsWith(`${URL}?token=`)).toBe(true);
 		expect(logs.some((l) => l.startsWith('warn') && l.includes(FOREIGN))).toBe(true);
@@ -73,7 +64,7 @@ describe('Optimove Trigger lifecycle: event listeners', () => {
 		const optimove = new FakeOptimove();
 		optimove.listeners = [{ EventTypeID: 4, ChannelID: null, ListenerURL: FOREIGN }];
 		optimove.failRegisterFor = 13;
-		const { call } = hooks(optimove, { params: listenerParams([5, 4, 13], { replaceExisting: true }) });
+		const { call } = hookContext(optimove, { params: listenerParams([5, 4, 13], { replaceExisting: true }) });
 		const error = await call('create').catch((e: Error & { description?: string }) => e);
 		expect((error as Error).message).toMatch(/^Registering "Campaign Executed on Channel" \(type 13, channel 505\) failed/);
 		expect((error as { description?: string }).description).toMatch(/^2 registration\(s\) made before it were rolled back/);
@@ -84,7 +75,7 @@ describe('Optimove Trigger lifecycle: event listeners', () => {
 		const optimove = new FakeOptimove();
 		optimove.failRegisterFor = 13;
 		optimove.failUnregisterFor = 5;
-		const { call, logs } = hooks(optimove, { params: listenerParams([5, 4, 13]) });
+		const { call, logs } = hookContext(optimove, { params: listenerParams([5, 4, 13]) });
 		const error = (await call('create').catch((e: unknown) => e)) as { description?: string };
 		expect(error.description).toMatch(/^Only 1 of 2 registration\(s\) made before it could be rolled back/);
 		expect(logs.some((l) => l.startsWith('error') && l.includes('could not roll back "Scheduled Conditional Execution"'))).toBe(true);
@@ -92,13 +83,13 @@ describe('Optimove Trigger lifecycle: event listeners', () => {
 	});
 
 	it('requires a channel for channel-specific events', async () => {
-		const { call } = hooks(new FakeOptimove(), { params: listenerParams([13], { channelId: '' }) });
+		const { call } = hookContext(new FakeOptimove(), { params: listenerParams([13], { channelId: '' }) });
 		await expect(call('create')).rejects.toThrow('Campaign Executed on Channel (type 13) is registered per channel: choose a Channel');
 	});
 
 	it('delete unregisters only its own slots; a vanished slot is fine; a foreign one is untouched', async () => {
 		const optimove = new FakeOptimove();
-		const { call } = hooks(optimove, { params: listenerParams([5, 13, 1]) });
+		const { call } = hookContext(optimove, { params: listenerParams([5, 13, 1]) });
 		await call('create');
 		optimove.listeners = optimove.listeners
 			.filter((l) => l.EventTypeID !== 13) // gone meanwhile
@@ -110,7 +101,7 @@ describe('Optimove Trigger lifecycle: event listeners', () => {
 
 	it('checkExists is false when a slot points elsewhere, so publishing re-registers', async () => {
 		const optimove = new FakeOptimove();
-		const { call } = hooks(optimove, { params: listenerParams([5]) });
+		const { call } = hookContext(optimove, { params: listenerParams([5]) });
 		await call('create');
 		optimove.listeners[0].ListenerURL = FOREIGN;
 		expect(await call('checkExists')).toBe(false);
@@ -129,7 +120,7 @@ describe('Optimove Trigger lifecycle: event listeners', () => {
 
 		it('restores the replaced URLs by default, and unregisters the slots that were free', async () => {
 			const optimove = seeded();
-			const { call, logs } = hooks(optimove, { params: listenerParams([5, 4, 13], { replaceExisting: true }) });
+			const { call, logs } = hookContext(optimove, { params: listenerParams([5, 4, 13], { replaceExisting: true }) });
 			await call('create');
 			expect(optimove.listeners.every((l) => l.ListenerURL.startsWith(`${URL}?token=`))).toBe(true);
 			await call('delete');
@@ -142,7 +133,7 @@ describe('Optimove Trigger lifecycle: event listeners', () => {
 
 		it('"Leave Slot Empty" unregisters and restores nothing', async () => {
 			const optimove = seeded();
-			const { call, logs } = hooks(optimove, { params: listenerParams([4, 13], { replaceExisting: true, onUnpublish: 'leaveEmpty' }) });
+			const { call, logs } = hookContext(optimove, { params: listenerParams([4, 13], { replaceExisting: true, onUnpublish: 'leaveEmpty' }) });
 			await call('create');
 			await call('delete');
 			expect(optimove.listeners).toEqual([]);
@@ -151,7 +142,7 @@ describe('Optimove Trigger lifecycle: event listeners', () => {
 
 		it('leaves a slot someone else took meanwhile alone, and says the replaced URL was not restored', async () => {
 			const optimove = seeded();
-			const { call, logs } = hooks(optimove, { params: listenerParams([4, 13], { replaceExisting: true }) });
+			const { call, logs } = hookContext(optimove, { params: listenerParams([4, 13], { replaceExisting: true }) });
 			await call('create');
 			const THIRD = 'https://third.example.test/hook';
 			optimove.listeners = optimove.listeners.map((l) => (l.EventTypeID === 4 ? { ...l, ListenerURL: THIRD } : l));
@@ -165,7 +156,7 @@ describe('Optimove Trigger lifecycle: event listeners', () => {
 
 		it('remembers what it replaced across a re-publish that finds its own URL in place', async () => {
 			const optimove = seeded();
-			const { call } = hooks(optimove, { params: listenerParams([4], { replaceExisting: true }) });
+			const { call } = hookContext(optimove, { params: listenerParams([4], { replaceExisting: true }) });
 			await call('create');
 			await call('create');
 			await call('delete');
@@ -174,7 +165,7 @@ describe('Optimove Trigger lifecycle: event listeners', () => {
 
 		it('gives back the latest URL it replaced when the slot was taken back and re-taken', async () => {
 			const optimove = seeded();
-			const { call } = hooks(optimove, { params: listenerParams([4], { replaceExisting: true }) });
+			const { call } = hookContext(optimove, { params: listenerParams([4], { replaceExisting: true }) });
 			await call('create');
 			const THIRD = 'https://third.example.test/hook';
 			optimove.listeners = optimove.listeners.map((l) => (l.EventTypeID === 4 ? { ...l, ListenerURL: THIRD } : l));
@@ -185,7 +176,7 @@ describe('Optimove Trigger lifecycle: event listeners', () => {
 
 		it('a failing give-back fails the delete with what to do, the slot still pointing here', async () => {
 			const optimove = seeded();
-			const { call } = hooks(optimove, { params: listenerParams([4], { replaceExisting: true }) });
+			const { call } = hookContext(optimove, { params: listenerParams([4], { replaceExisting: true }) });
 			await call('create');
 			optimove.failRegisterFor = 4;
 			await expect(call('delete')).rejects.toThrow(`Giving "Campaign Cancelled" (type 4) back to ${FOREIGN} failed`);
@@ -195,7 +186,7 @@ describe('Optimove Trigger lifecycle: event listeners', () => {
 		it('never gives a production slot back to this workflow\'s own test URL', async () => {
 			const optimove = new FakeOptimove();
 			optimove.listeners = [{ EventTypeID: 4, ChannelID: null, ListenerURL: 'https://n8n.example.test/webhook-test/abc/webhook?token=t' }];
-			const { call } = hooks(optimove, { params: listenerParams([4], { replaceExisting: true }) });
+			const { call } = hookContext(optimove, { params: listenerParams([4], { replaceExisting: true }) });
 			await call('create');
 			await call('delete');
 			expect(optimove.listeners).toEqual([]);
@@ -210,7 +201,7 @@ describe('Optimove Trigger lifecycle: event listeners', () => {
 
 		it('between unregistering and registering again, asks Optimove once and registers every slot at once', async () => {
 			const optimove = new FakeOptimove();
-			const { call } = hooks(optimove, { params: listenerParams([5, 13, 1]) });
+			const { call } = hookContext(optimove, { params: listenerParams([5, 13, 1]) });
 			await call('create');
 			const before = optimove.listeners.map((l) => ({ ...l }));
 			optimove.calls = [];
@@ -233,7 +224,7 @@ describe('Optimove Trigger lifecycle: event listeners', () => {
 
 		it('after a delete that is no longer fresh (a crash, a later publish), checkExists asks Optimove again', async () => {
 			const optimove = new FakeOptimove();
-			const { call } = hooks(optimove, { params: listenerParams([5]) });
+			const { call } = hookContext(optimove, { params: listenerParams([5]) });
 			await call('create');
 			await call('delete');
 			clock.advance(5_000);
@@ -244,7 +235,7 @@ describe('Optimove Trigger lifecycle: event listeners', () => {
 
 		it('does not trust a delete mark from the future (another main whose clock is ahead)', async () => {
 			const optimove = new FakeOptimove();
-			const { call, staticData } = hooks(optimove, { params: listenerParams([5]) });
+			const { call, staticData } = hookContext(optimove, { params: listenerParams([5]) });
 			await call('create');
 			(staticData.production as IDataObject).releasedAt = clock.state.now + 60_000;
 			optimove.calls = [];
@@ -254,7 +245,7 @@ describe('Optimove Trigger lifecycle: event listeners', () => {
 
 		it('keeps the token, so the URL Optimove calls does not change', async () => {
 			const optimove = new FakeOptimove();
-			const { call } = hooks(optimove, { params: listenerParams([5]) });
+			const { call } = hookContext(optimove, { params: listenerParams([5]) });
 			await call('create');
 			const url = optimove.listeners[0].ListenerURL;
 			await republish(call);
@@ -264,7 +255,7 @@ describe('Optimove Trigger lifecycle: event listeners', () => {
 		it('a slot taken over is given back by delete and taken again by create, remembering whom to give it back to', async () => {
 			const optimove = new FakeOptimove();
 			optimove.listeners = [{ EventTypeID: 4, ChannelID: null, ListenerURL: FOREIGN }];
-			const { call } = hooks(optimove, { params: listenerParams([4], { replaceExisting: true }) });
+			const { call } = hookContext(optimove, { params: listenerParams([4], { replaceExisting: true }) });
 			await call('create');
 			await republish(call);
 			expect(optimove.listeners[0].ListenerURL.startsWith(`${URL}?token=`)).toBe(true);
@@ -274,7 +265,7 @@ describe('Optimove Trigger lifecycle: event listeners', () => {
 
 		it('a partial failure while registering all slots at once still rolls back the others', async () => {
 			const optimove = new FakeOptimove();
-			const { call } = hooks(optimove, { params: listenerParams([5, 13, 1]) });
+			const { call } = hookContext(optimove, { params: listenerParams([5, 13, 1]) });
 			await call('create');
 			await call('delete');
 			optimove.failRegisterFor = 13;
@@ -288,7 +279,7 @@ describe('Optimove Trigger lifecycle: event listeners', () => {
 
 		it('register the test URL with its own token, kept apart from production', async () => {
 			const optimove = new FakeOptimove();
-			const { call, staticData } = hooks(optimove, { params: listenerParams([5]), mode: 'manual', webhookUrl: TEST_URL });
+			const { call, staticData } = hookContext(optimove, { params: listenerParams([5]), mode: 'manual', webhookUrl: TEST_URL });
 			await call('create');
 			const token = tokenOf(optimove.listeners[0].ListenerURL) as string;
 			expect(optimove.listeners[0].ListenerURL).toBe(`${TEST_URL}?token=${token}`);
@@ -306,7 +297,7 @@ describe('Optimove Trigger lifecycle: event listeners', () => {
 				{ EventTypeID: 4, ChannelID: null, ListenerURL: FOREIGN },
 			];
 			const params = listenerParams([5, 4, 2], { replaceExisting: true });
-			const { call } = hooks(optimove, { params, mode: 'manual', webhookUrl: TEST_URL });
+			const { call } = hookContext(optimove, { params, mode: 'manual', webhookUrl: TEST_URL });
 			await call('create');
 			expect(optimove.listeners.every((l) => l.ListenerURL.startsWith(`${TEST_URL}?token=`))).toBe(true);
 			await call('delete');
@@ -318,10 +309,10 @@ describe('Optimove Trigger lifecycle: event listeners', () => {
 
 		it('never unregister the published workflow\'s slots when the test ends', async () => {
 			const optimove = new FakeOptimove();
-			const prod = hooks(optimove, { params: listenerParams([5]) });
+			const prod = hookContext(optimove, { params: listenerParams([5]) });
 			await prod.call('create');
 			const published = optimove.listeners[0].ListenerURL;
-			const test = hooks(optimove, { params: listenerParams([5, 3]), mode: 'manual', webhookUrl: TEST_URL, staticData: prod.staticData });
+			const test = hookContext(optimove, { params: listenerParams([5, 3]), mode: 'manual', webhookUrl: TEST_URL, staticData: prod.staticData });
 			await expect(test.call('create')).rejects.toThrow(/This workflow is published/);
 			await test.call('delete');
 			expect(optimove.listeners).toEqual([{ EventTypeID: 5, ChannelID: null, ListenerURL: published }]);
@@ -330,7 +321,7 @@ describe('Optimove Trigger lifecycle: event listeners', () => {
 		it('refuse to take the slot from the published workflow, saying so', async () => {
 			const optimove = new FakeOptimove();
 			optimove.listeners = [{ EventTypeID: 5, ChannelID: null, ListenerURL: `${URL}?token=abc` }];
-			const { call } = hooks(optimove, { params: listenerParams([5]), mode: 'manual', webhookUrl: TEST_URL });
+			const { call } = hookContext(optimove, { params: listenerParams([5]), mode: 'manual', webhookUrl: TEST_URL });
 			await expect(call('create')).rejects.toThrow(/This workflow is published/);
 			expect(optimove.listeners[0].ListenerURL).toBe(`${URL}?token=abc`);
 		});
@@ -342,7 +333,7 @@ describe('Optimove Trigger lifecycle: triggered conditional execution', () => {
 
 	it('creates one webhook with the tokened URL, checks it exists, deletes it', async () => {
 		const optimove = new FakeOptimove();
-		const { call, staticData } = hooks(optimove, { params: params() });
+		const { call, staticData } = hookContext(optimove, { params: params() });
 		expect(await call('checkExists')).toBe(false);
 		await call('create');
 		const scope = staticData.production as IDataObject;
@@ -362,14 +353,14 @@ describe('Optimove Trigger lifecycle: triggered conditional execution', () => {
 			{ id: 'old', url: `${URL}?token=lost` },
 			{ id: 'other', url: 'https://vendor.example.test/approve' },
 		];
-		const { call } = hooks(optimove, { params: params() });
+		const { call } = hookContext(optimove, { params: params() });
 		await call('create');
 		expect(optimove.webhooks.map((w) => w.id)).toEqual(['other', 'webhook1']);
 	});
 
 	it('delete counts a webhook already gone as deleted', async () => {
 		const optimove = new FakeOptimove();
-		const { call, staticData } = hooks(optimove, { params: params() });
+		const { call, staticData } = hookContext(optimove, { params: params() });
 		await call('create');
 		optimove.webhooks = [];
 		expect(await call('delete')).toBe(true);
@@ -378,7 +369,7 @@ describe('Optimove Trigger lifecycle: triggered conditional execution', () => {
 
 	it('re-publishing (delete, then checkExists and create) creates the webhook with one call, the same URL', async () => {
 		const optimove = new FakeOptimove();
-		const { call } = hooks(optimove, { params: params({ pushSettings: true }) });
+		const { call } = hookContext(optimove, { params: params({ pushSettings: true }) });
 		await call('create');
 		const url = optimove.webhooks[0].url;
 		await call('delete');
@@ -392,7 +383,7 @@ describe('Optimove Trigger lifecycle: triggered conditional execution', () => {
 
 	it('a create long after the delete looks for stale webhooks first, as on a first publish', async () => {
 		const optimove = new FakeOptimove();
-		const { call } = hooks(optimove, { params: params() });
+		const { call } = hookContext(optimove, { params: params() });
 		await call('create');
 		await call('delete');
 		clock.advance(5_000);
@@ -403,12 +394,12 @@ describe('Optimove Trigger lifecycle: triggered conditional execution', () => {
 
 	it('pushes the secret and timeout only when asked, and refuses without a secret', async () => {
 		const optimove = new FakeOptimove();
-		await hooks(optimove, { params: params() }).call('create');
+		await hookContext(optimove, { params: params() }).call('create');
 		expect(optimove.settings).toEqual({});
 		const pushing = new FakeOptimove();
-		await hooks(pushing, { params: params({ pushSettings: true, timeoutMs: 4000 }) }).call('create');
+		await hookContext(pushing, { params: params({ pushSettings: true, timeoutMs: 4000 }) }).call('create');
 		expect(pushing.settings).toEqual({ timeout: 4000, secret: fakeSecret('webhook-secret') });
-		const noSecret = hooks(new FakeOptimove(), { params: params({ pushSettings: true }), credentials: { webhookSecret: '' } });
+		const noSecret = hookContext(new FakeOptimove(), { params: params({ pushSettings: true }), credentials: { webhookSecret: '' } });
 		await expect(noSecret.call('create')).rejects.toThrow(/has no Webhook Signing Secret/);
 	});
 });

@@ -1,5 +1,4 @@
 import type { IDataObject } from 'n8n-workflow';
-import { OptimoveTrigger } from '../../../nodes/OptimoveTrigger/OptimoveTrigger.node';
 import { REFUSAL_MEMO_MS } from '../../../nodes/OptimoveTrigger/refusalMemo';
 import { resetLimiters } from '../../../nodes/shared/transport/limiter';
 import { useVirtualClock } from '../helpers/clock';
@@ -10,7 +9,6 @@ import { FakeOptimove, hookContext } from '../helpers/fakeOptimove';
 // failed create — delete, all on the same static-data object. A new pass (the user publishing again)
 // loads the static data from the database: a new object.
 
-const methods = new OptimoveTrigger().webhookMethods.default;
 const FOREIGN = 'https://crm.example.test/hook';
 const GET = 'GET /General/GetRegisteredEventListeners';
 const ATTEMPT_DELAYS_MS = [0, 1_000, 2_000, 4_000, 8_000];
@@ -25,8 +23,7 @@ afterEach(() => clock.restore());
 const params = (events: number[], extra: IDataObject = {}) => ({ source: 'eventListeners', events, channelId: 505, ...extra });
 
 function hooks(optimove: FakeOptimove, staticData: IDataObject, parameters: IDataObject) {
-	const { ctx } = hookContext(optimove, { params: parameters, staticData });
-	return (name: 'checkExists' | 'create' | 'delete') => methods[name].call(ctx as never);
+	return hookContext(optimove, { params: parameters, staticData }).call;
 }
 
 /** One background pass as n8n runs it → the message of each attempt's refusal. */
