@@ -71,16 +71,6 @@ export function peakRssMiB(pid) {
 	return Number(/VmHWM:\s+(\d+) kB/.exec(status)[1]) / 1024;
 }
 
-export async function waitUntil(check, { timeoutMs, intervalMs = 100, what }) {
-	const deadline = Date.now() + timeoutMs;
-	for (;;) {
-		const value = await check();
-		if (value) return value;
-		if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-		await new Promise((resolve) => setTimeout(resolve, intervalMs));
-	}
-}
-
 export function machine() {
 	return {
 		date: new Date().toISOString(),

@@ -11,7 +11,8 @@
 // trigger nodes whose registration-relevant fields changed are removed and added again).
 import { parseCli } from '../scripts/lib/args.mjs';
 import { node } from '../tools/n8n/fixtures.mjs';
-import { median, r1, sleep, startBench, table, waitUntil, writeResult } from './lib.mjs';
+import { waitFor } from '../tools/n8n/wait.mjs';
+import { median, r1, sleep, startBench, table, writeResult } from './lib.mjs';
 
 const args = parseCli({
 	rounds: { type: 'string', default: '5' },
@@ -46,7 +47,7 @@ try {
 	const ourHooks = () => [...sandbox.state.webhooks.values()].filter((w) => w.url.includes('/gap-triggered/'));
 	const registered = () => SLOTS.every(([t, c]) => slotHolds(t, c)) && ourHooks().length === 1;
 	for (const id of [listener, triggered]) await n8n.publish(id);
-	await waitUntil(registered, { timeoutMs: 60_000, what: 'the first registration' });
+	await waitFor(registered, { timeoutMs: 60_000, intervalMs: 100, what: 'the first registration' });
 
 	/** Per slot / webhook: ms without a registration since `since` (0 = never removed; null = removed, not back). */
 	function gaps(since) {
@@ -84,7 +85,7 @@ try {
 			// Async publication applies the change in the background: wait for it (or, if nothing is
 			// re-registered at all, give the outbox a moment to prove it).
 			await sleep(args.async ? 3000 : 200);
-			await waitUntil(registered, { timeoutMs: 60_000, what: 'the registrations after re-publishing' });
+			await waitFor(registered, { timeoutMs: 60_000, intervalMs: 100, what: 'the registrations after re-publishing' });
 			const measured = gaps(since);
 			for (const [what, ms] of Object.entries(measured)) (samples[`${variant}|${what}`] ??= []).push(ms);
 			(samples[`${variant}|publish call (2 workflows)`] ??= []).push(publishMs);

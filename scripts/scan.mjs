@@ -12,6 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { ensureN8nInstalled, packTarball, ROOT } from '../tools/n8n/index.mjs';
 import { SCANNER_PACKAGE, SOURCE_PATTERNS, TARBALL_PATTERNS, ensureScanner, judgeLeg } from './lib/scanner.mjs';
+import { reportCounts } from './lib/counts.mjs';
 
 const SEEDED_RULE = '@n8n/community-nodes/no-restricted-globals';
 const SEED = '\nmodule.exports.seededByScanCheck = () => process.env.SEEDED_BY_SCAN_CHECK;\n';
@@ -69,4 +70,5 @@ try {
 	rmSync(work, { recursive: true, force: true });
 }
 console.log(`Scan: ${passed} passed, ${failed} failed`);
+reportCounts({ passed, failed });
 process.exit(failed ? 1 : 0);

@@ -35,18 +35,6 @@ const READ_COUNTS = {
 	file: (json) => json,
 };
 
-/** Legacy: counts from `[passRegex, failRegex]` pairs over the output, for a tool that only prints a line. */
-function countFromOutput(output, patterns) {
-	for (const [pass, fail] of patterns) {
-		const p = output.match(pass);
-		if (p) {
-			const f = output.match(fail);
-			return { passed: Number(p[p.length - 1]), failed: f ? Number(f[f.length - 1]) : 0 };
-		}
-	}
-	return undefined;
-}
-
 function readCounts(file, counts) {
 	if (!existsSync(file)) return undefined;
 	try {
@@ -58,8 +46,7 @@ function readCounts(file, counts) {
 
 /**
  * Runs one step unless steps were named and this is not one of them. `counts`: 'jest' | 'file'
- * (see COUNTS_FILE), or regex pairs over the output; without counts the step is 1 passed or 1 failed
- * by its exit code.
+ * (see COUNTS_FILE); without counts the step is 1 passed or 1 failed by its exit code.
  */
 async function step(name, command, args, { counts, env } = {}) {
 	ran.add(name);
@@ -68,15 +55,14 @@ async function step(name, command, args, { counts, env } = {}) {
 	const argv = args.map((a) => (a === COUNTS_FILE ? file : a.replace(COUNTS_FILE, file)));
 	console.log(`\n=== ${name}: ${[command, ...args].join(' ')}`);
 	const started = Date.now();
-	const legacy = Array.isArray(counts);
-	const { code, output } = await runTee(command, argv, { cwd: root, env: { ...env, TEST_COUNTS_FILE: file }, collect: legacy });
+	const { code } = await runTee(command, argv, { cwd: root, env: { ...env, TEST_COUNTS_FILE: file }, collect: false });
 	const seconds = ((Date.now() - started) / 1000).toFixed(1);
-	let tally = legacy ? countFromOutput(output, counts) : counts ? readCounts(file, counts) : undefined;
+	let tally = counts ? readCounts(file, counts) : undefined;
 	if (!tally) tally = code === 0 ? { passed: 1, failed: 0 } : { passed: 0, failed: 1 };
 	if (code !== 0 && tally.failed === 0) tally = { ...tally, failed: 1 };
 	totals.passed += tally.passed;
 	totals.failed += tally.failed;
-	const skipped = tally.skippedReason || / \(skipped: /.test(output) ? '  (skipped)' : '';
+	const skipped = tally.skippedReason ? '  (skipped)' : '';
 	timings.push(`${name.padEnd(10)} ${seconds.padStart(7)} s  ${code === 0 ? 'ok' : `FAILED (exit ${code})`}  ${tally.passed} passed, ${tally.failed} failed${skipped}`);
 }
 
@@ -117,7 +103,7 @@ await step('scripts', process.execPath, ['--test', ...nodeTestReporters, ...node
 if (!only.length || only.includes('build')) rmSync(path.join(root, 'dist'), { recursive: true, force: true });
 await step('build', 'npm', ['run', 'build']);
 await step('package', process.execPath, ['scripts/verify-package.mjs'], { counts: 'file' });
-await step('scan', process.execPath, ['scripts/scan.mjs'], { counts: [[/Scan: (\d+) passed/, /Scan: \d+ passed, (\d+) failed/]] });
+await step('scan', process.execPath, ['scripts/scan.mjs'], { counts: 'file' });
 await step('e2e', process.execPath, ['test/e2e/run.mjs'], { counts: 'file' });
 if (n8n1Install) {
 	const { code, seconds, log } = await n8n1Install;
