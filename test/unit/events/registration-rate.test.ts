@@ -2,22 +2,16 @@ import type { INodeExecutionData } from 'n8n-workflow';
 import { REQUESTS_IN_FLIGHT } from '../../../nodes/Optimove/actions/event/send';
 import { RESOURCES } from '../../../nodes/Optimove/actions/router';
 import { clock as transportClock } from '../../../nodes/shared/transport';
-import { resetLimiters } from '../../../nodes/shared/transport/limiter';
 import type { HttpHelper } from '../helpers/n8nContext';
 import { fakeSecret, n8nContext } from '../helpers/n8nContext';
-import { prng, useVirtualClock } from '../helpers/clock';
+import { prng, useTestClock } from '../helpers/clock';
 import { ServerWindow } from '../helpers/fakeOptimove';
 
 const T0 = Date.UTC(2026, 10, 22, 9, 0, 0);
 const CREDENTIALS = { endpointUrl: 'https://server-1234.optimove.test/reportServer', tenantId: 1234, eventsToken: fakeSecret('events-token') };
 const RATE_LIMIT_BODY = { status: 429, error: 'Too Many Requests', message: 'You have exceeded the rate limit for this API group. Please retry later.' };
 
-let clock: ReturnType<typeof useVirtualClock>;
-beforeEach(() => {
-	resetLimiters();
-	clock = useVirtualClock(T0, { sleeps: 'overlap' });
-});
-afterEach(() => clock.restore());
+const clock = useTestClock(T0, { sleeps: 'overlap' });
 
 interface Call {
 	start: number;

@@ -76,11 +76,11 @@ export type VirtualClock = ReturnType<typeof useVirtualClock>;
  * virtual clock starts at `start`; after it the real clock is back. `state`, `advance` and `run`
  * reach the current test's clock (`clock` is the clock itself).
  */
-export function useTestClock(start?: number, options?: VirtualClockOptions | (() => VirtualClockOptions)) {
+export function useTestClock(start?: number, options?: VirtualClockOptions) {
 	let current: VirtualClock | undefined;
 	beforeEach(() => {
 		resetLimiters();
-		current = useVirtualClock(start, typeof options === 'function' ? options() : options);
+		current = useVirtualClock(start, options);
 	});
 	afterEach(() => current?.restore());
 	const active = (): VirtualClock => {

@@ -1,17 +1,13 @@
 import { clock as transportClock } from '../../../nodes/shared/transport';
 import { AdaptiveRate } from '../../../nodes/shared/transport/adaptive';
 import { AnswerCountedLimiter, holdUntilAnswered, HELD_POLL_MS, StartCountedLimiter, waitForTurn } from '../../../nodes/shared/transport/limiter';
-import { prng, useVirtualClock } from '../helpers/clock';
+import { prng, useTestClock } from '../helpers/clock';
 import { ServerWindow } from '../helpers/fakeOptimove';
 
 const T0 = Date.UTC(2026, 10, 22, 9, 0, 0);
 const W = 10_250;
 
-let clock: ReturnType<typeof useVirtualClock>;
-beforeEach(() => {
-	clock = useVirtualClock(T0, { sleeps: 'overlap' });
-});
-afterEach(() => clock.restore());
+const clock = useTestClock(T0, { sleeps: 'overlap' });
 
 interface Send {
 	start: number;

@@ -185,7 +185,11 @@ function channelCampaign(sb, ctx) {
 	return { c, channel };
 }
 
-function getCustomerExecutionDetailsByCampaign(sb, ctx) {
+/**
+ * One page of a campaign's customers on the channel asked for (none when the campaign ran on another
+ * channel), each row made by `toRow`, counted as a customer read of `kind`.
+ */
+function channelCustomerPage(sb, ctx, kind, toRow) {
 	const { c, channel } = channelCampaign(sb, ctx);
 	const names = attributeNames(ctx, c);
 	const { top, skip } = paging(ctx);
@@ -194,39 +198,34 @@ function getCustomerExecutionDetailsByCampaign(sb, ctx) {
 		const schedule = naiveUtc(c.clearanceRequiredBy);
 		for (const k of pageOf(sendIndexes(sb, c), skip, top)) {
 			const id = customerIdFor(c.id, k);
-			const a = actionFor(k);
-			rows.push({
-				CustomerID: id,
-				ActionID: a.ActionID,
-				ChannelID: channel,
-				TemplateID: a.TemplateID,
-				TemplateName: a.TemplateName,
-				ScheduleTime: schedule,
-				PromoCode: c.promoCode ?? a.PromoCode,
-				CustomerAttributes: attributeValues(sb, c, k, id, names),
-			});
+			rows.push(toRow({ id, action: actionFor(k), channel, schedule, promoCode: c.promoCode, attributes: attributeValues(sb, c, k, id, names) }));
 		}
 	}
-	sb.state.customerReads.execution.pages++;
-	sb.state.customerReads.execution.rows += rows.length;
+	sb.state.customerReads[kind].pages++;
+	sb.state.customerReads[kind].rows += rows.length;
 	return { status: 200, body: rows };
 }
 
+function getCustomerExecutionDetailsByCampaign(sb, ctx) {
+	return channelCustomerPage(sb, ctx, 'execution', ({ id, action, channel, schedule, promoCode, attributes }) => ({
+		CustomerID: id,
+		ActionID: action.ActionID,
+		ChannelID: channel,
+		TemplateID: action.TemplateID,
+		TemplateName: action.TemplateName,
+		ScheduleTime: schedule,
+		PromoCode: promoCode ?? action.PromoCode,
+		CustomerAttributes: attributes,
+	}));
+}
+
 function getCustomerSendDetailsByChannel(sb, ctx) {
-	const { c, channel } = channelCampaign(sb, ctx);
-	const names = attributeNames(ctx, c);
-	const { top, skip } = paging(ctx);
-	const rows = [];
-	if (c.channelId === channel) {
-		const schedule = naiveUtc(c.clearanceRequiredBy);
-		for (const k of pageOf(sendIndexes(sb, c), skip, top)) {
-			const id = customerIdFor(c.id, k);
-			rows.push({ CustomerID: id, TemplateID: actionFor(k).TemplateID, ScheduledTime: schedule, CustomerAttributes: attributeValues(sb, c, k, id, names) });
-		}
-	}
-	sb.state.customerReads.send.pages++;
-	sb.state.customerReads.send.rows += rows.length;
-	return { status: 200, body: rows };
+	return channelCustomerPage(sb, ctx, 'send', ({ id, action, schedule, attributes }) => ({
+		CustomerID: id,
+		TemplateID: action.TemplateID,
+		ScheduledTime: schedule,
+		CustomerAttributes: attributes,
+	}));
 }
 
 function getCustomerAttributes(sb, ctx) {
