@@ -123,7 +123,7 @@ const FIGURES = {
 			});
 			rows.push({ figure: `late + lost approvals at ${rate} of ${s.ours.sent}${env}`, ours: s.ours.late + s.ours.lost, reference: s.builtin.late + s.builtin.lost, ratio: '', target: '0', met: clean });
 		}
-		if (r.capacity?.ours) {
+		if (r.capacity?.ours && r.capacity?.builtin) {
 			const ratio = r.capacityRatioOursToBuiltin;
 			rows.push({
 				figure: `capacity /s: highest rate holding ${r.settings.durationSeconds} s, zero late/lost (fails at ${r.capacity.ours.failsAt ?? '–'} vs ${r.capacity.builtin.failsAt ?? '–'})${env}`,
@@ -165,7 +165,7 @@ const FIGURES = {
 			rows.push({ figure: `forged notifications ×${f.sent} into Webhook + Verify: answers, failed executions, approvals${env}`, ours: `${JSON.stringify(f.byStatus)} failed ${f.failedExecutions} approvals ${f.approvalsSent}`, reference: '', ratio: '', target: '0 approvals', met: f.approvalsSent === 0 });
 		}
 		if (r.forged?.ours) {
-			const show = (f) => `${JSON.stringify(f.byStatus)} exec ${f.newExecutions}`;
+			const show = (f) => (f ? `${JSON.stringify(f.byStatus)} exec ${f.newExecutions}` : '–');
 			rows.push({ figure: `forged notifications ×${r.forged.ours.sent}: answers, executions${env}`, ours: show(r.forged.ours), reference: show(r.forged.builtin), ratio: '', target: 'ours: 401, 0 executions', met: !r.forged.ours.byStatus['200'] && (r.forged.ours.newExecutions === 0 || typeof r.forged.ours.newExecutions === 'string') });
 		}
 		return rows;
