@@ -4,8 +4,8 @@ import type { FakeOptimove } from './fakeOptimove';
 import type { HttpHelper, Param, Reply, SentRequest } from './n8nContext';
 import { n8nContext, REST_CREDENTIALS } from './n8nContext';
 
-export { BASE, N8N, PROMOTIONS } from './n8nContext';
-export type { Param, Reply, SentRequest } from './n8nContext';
+export { N8N } from './n8nContext';
+export type { SentRequest } from './n8nContext';
 
 export interface RunOptions {
 	params: Record<string, Param>;
