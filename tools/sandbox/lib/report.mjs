@@ -7,87 +7,17 @@ const RECENT_PROFILES = 20;
 
 export function buildReport(sb) {
 	const s = sb.state;
-	const now = sb.now();
-	const t = s.triggered;
-	let unanswered = 0;
-	let pending = 0;
-	let approvedUnverified = 0;
-	const unverifiedAnswered = {};
-	for (const n of s.notifications.values()) {
-		if (!n.approval) {
-			if (now > n.deadline) unanswered++;
-			else pending++;
-		} else if (n.mode !== 'signed') {
-			unverifiedAnswered[n.mode] = (unverifiedAnswered[n.mode] || 0) + 1;
-			if (n.approval.approved) approvedUnverified++;
-		}
-	}
-	const e = s.events;
-	const au = s.attributeUpdates;
-	const p = s.promotions;
 	return {
-		generatedAt: naiveUtc(now),
+		generatedAt: naiveUtc(sb.now()),
 		url: sb.url,
 		tenantId: sb.config.tenantId,
 		requests: s.requests,
-		listeners: {
-			registered: sb.listListeners(),
-			history: s.listenerHistory,
-			replacements: s.listenerHistory.filter((h) => h.action === 'replace').length,
-			unregisterMissing: s.listenerHistory.filter((h) => h.action === 'unregister-missing').length,
-			deliveries: { count: s.listenerDeliveries.total, recent: s.listenerDeliveries.toArray(20) },
-		},
+		listeners: listenersReport(sb),
 		campaigns: [...s.campaigns.values()].map((c) => sb.campaignReport(c)),
-		triggered: {
-			webhooks: [...s.webhooks.values()],
-			settings: { timeout: s.triggeredSettings.timeout, secretSet: !!s.triggeredSettings.secret },
-			notifications: t.notifications,
-			byMode: t.byMode,
-			deliveryStatus: t.deliveryStatus,
-			approvals: t.approvals,
-			approved: t.approved,
-			rejected: t.rejected,
-			late: t.lateApprovals,
-			unanswered,
-			pending,
-			duplicates: t.duplicateApprovals,
-			conflictingDuplicates: t.conflictingDuplicates,
-			unknownRequestUid: t.unknownApprovals,
-			invalidApprovals: t.invalidApprovals,
-			answeredUnverified: unverifiedAnswered,
-			approvedUnverified,
-			latencyMs: latencyStats(t.latencies),
-		},
-		events: {
-			requests: e.requests,
-			acceptedRequests: e.acceptedRequests,
-			accepted: e.accepted,
-			rejectedRequests: e.rejectedRequests,
-			rejectedEvents: e.rejectedEvents,
-			rejectReasons: e.rejectReasons,
-			duplicates: e.duplicates,
-			rateLimited: e.rateLimited,
-			byName: e.byName,
-			warnings: e.warnings,
-			lastRejected: e.rejectedRecent.toArray(5),
-		},
-		attributes: {
-			requests: au.requests,
-			customers: au.customers,
-			values: au.values,
-			errors: au.errors,
-			profilesStored: s.profiles.size,
-			recentProfiles: [...s.profiles].slice(-RECENT_PROFILES).map(([customerId, attrs]) => ({ customerId, values: Object.fromEntries([...attrs.values()].map((a) => [a.RealFieldName, a.Value])) })),
-			callbacks: { sent: au.callbacks.sent, ok: au.callbacks.ok, failed: au.callbacks.failed, recent: au.callbacks.recent.toArray(10) },
-		},
-		promotions: {
-			validateCalls: p.validateCalls,
-			validations: p.contexts,
-			valid: p.valid,
-			invalid: p.invalid,
-			redemptions: p.redemptions,
-			duplicateRedemptions: p.duplicateRedemptions,
-		},
+		triggered: triggeredReport(sb),
+		events: eventsReport(s.events),
+		attributes: attributesReport(s),
+		promotions: promotionsReport(s.promotions),
 		channel: channelReport(s.channel),
 		templates: Object.fromEntries([...s.templates].map(([ch, m]) => [ch, [...m.values()]])),
 		templateOps: s.templateOps,
@@ -95,6 +25,98 @@ export function buildReport(sb) {
 		customerReads: s.customerReads,
 		keys: s.keys,
 		faults: { config: sb.getFaults(), injected: s.faultsInjected },
+	};
+}
+
+function listenersReport(sb) {
+	const s = sb.state;
+	return {
+		registered: sb.listListeners(),
+		history: s.listenerHistory,
+		replacements: s.listenerHistory.filter((h) => h.action === 'replace').length,
+		unregisterMissing: s.listenerHistory.filter((h) => h.action === 'unregister-missing').length,
+		deliveries: { count: s.listenerDeliveries.total, recent: s.listenerDeliveries.toArray(20) },
+	};
+}
+
+/** Notifications without an approval (past their deadline or not yet) and approvals of unsigned, forged or tampered ones. */
+function notificationOutcomes(notifications, now) {
+	const outcome = { unanswered: 0, pending: 0, approvedUnverified: 0, answeredUnverified: {} };
+	for (const n of notifications.values()) {
+		if (!n.approval) {
+			if (now > n.deadline) outcome.unanswered++;
+			else outcome.pending++;
+		} else if (n.mode !== 'signed') {
+			outcome.answeredUnverified[n.mode] = (outcome.answeredUnverified[n.mode] || 0) + 1;
+			if (n.approval.approved) outcome.approvedUnverified++;
+		}
+	}
+	return outcome;
+}
+
+function triggeredReport(sb) {
+	const s = sb.state;
+	const t = s.triggered;
+	const { unanswered, pending, approvedUnverified, answeredUnverified } = notificationOutcomes(s.notifications, sb.now());
+	return {
+		webhooks: [...s.webhooks.values()],
+		settings: { timeout: s.triggeredSettings.timeout, secretSet: !!s.triggeredSettings.secret },
+		notifications: t.notifications,
+		byMode: t.byMode,
+		deliveryStatus: t.deliveryStatus,
+		approvals: t.approvals,
+		approved: t.approved,
+		rejected: t.rejected,
+		late: t.lateApprovals,
+		unanswered,
+		pending,
+		duplicates: t.duplicateApprovals,
+		conflictingDuplicates: t.conflictingDuplicates,
+		unknownRequestUid: t.unknownApprovals,
+		invalidApprovals: t.invalidApprovals,
+		answeredUnverified,
+		approvedUnverified,
+		latencyMs: latencyStats(t.latencies),
+	};
+}
+
+function eventsReport(e) {
+	return {
+		requests: e.requests,
+		acceptedRequests: e.acceptedRequests,
+		accepted: e.accepted,
+		rejectedRequests: e.rejectedRequests,
+		rejectedEvents: e.rejectedEvents,
+		rejectReasons: e.rejectReasons,
+		duplicates: e.duplicates,
+		rateLimited: e.rateLimited,
+		byName: e.byName,
+		warnings: e.warnings,
+		lastRejected: e.rejectedRecent.toArray(5),
+	};
+}
+
+function attributesReport(s) {
+	const au = s.attributeUpdates;
+	return {
+		requests: au.requests,
+		customers: au.customers,
+		values: au.values,
+		errors: au.errors,
+		profilesStored: s.profiles.size,
+		recentProfiles: [...s.profiles].slice(-RECENT_PROFILES).map(([customerId, attrs]) => ({ customerId, values: Object.fromEntries([...attrs.values()].map((a) => [a.RealFieldName, a.Value])) })),
+		callbacks: { sent: au.callbacks.sent, ok: au.callbacks.ok, failed: au.callbacks.failed, recent: au.callbacks.recent.toArray(10) },
+	};
+}
+
+function promotionsReport(p) {
+	return {
+		validateCalls: p.validateCalls,
+		validations: p.contexts,
+		valid: p.valid,
+		invalid: p.invalid,
+		redemptions: p.redemptions,
+		duplicateRedemptions: p.duplicateRedemptions,
 	};
 }
 

@@ -169,16 +169,12 @@ export function buildNotification(sb, { uid, userId, campaignId, timeoutMs, seq 
 	};
 }
 
-/**
- * Sends `count` triggered notifications to every registered webhook.
- * mode: 'signed' (tenant secret) | 'unsigned' | 'forged' (wrong secret) | 'tampered' (body changed after signing).
- * urls: deliver to these URLs only (default: every registered webhook).
- * Open loop when ratePerSec is given (fixed timer, never waits for answers); otherwise each
- * notification waits for its answers, then `intervalMs`.
- */
-export async function fireTriggered(sb, opts = {}) {
+const FIRE_MODES = ['signed', 'unsigned', 'forged', 'tampered'];
+
+/** What a fire request asks for, checked: mode, target webhooks, how many, how fast. */
+function firePlan(sb, opts) {
 	const mode = opts.mode ?? 'signed';
-	if (!['signed', 'unsigned', 'forged', 'tampered'].includes(mode)) throw err(400, `mode must be signed|unsigned|forged|tampered, got ${mode}`);
+	if (!FIRE_MODES.includes(mode)) throw err(400, `mode must be ${FIRE_MODES.join('|')}, got ${mode}`);
 	// opts.urls (benchmarks): deliver only to these URLs instead of every registered webhook.
 	const hooks = Array.isArray(opts.urls) ? opts.urls.map((url, i) => ({ id: `url${i + 1}`, url: String(url) })) : [...sb.state.webhooks.values()];
 	if (!hooks.length) throw err(404, 'No triggered webhooks are registered.');
@@ -187,6 +183,52 @@ export async function fireTriggered(sb, opts = {}) {
 	if (count === undefined && rate && opts.durationMs) count = Math.ceil((Number(opts.durationMs) * rate) / 1000);
 	count ??= 1;
 	if (!Number.isInteger(count) || count < 0 || count > 1_000_000) throw err(400, `count must be an integer 0..1000000, got ${opts.count}`);
+	return { mode, hooks, rate, count };
+}
+
+/**
+ * The bytes sent and the signature header for `mode`: signed right, unsigned, signed wrong, or
+ * signed and then changed (the user becomes `<userId>-tampered`).
+ */
+function signedForMode(mode, secret, headerName, payload, userId) {
+	const raw = Buffer.from(JSON.stringify(payload));
+	if (mode === 'signed' && secret) return { sent: raw, headers: { [headerName]: hmacHex(secret, raw) } };
+	if (mode === 'forged') return { sent: raw, headers: { [headerName]: hmacHex(`${secret || 'x'}-forged`, raw) } };
+	if (mode === 'tampered') {
+		const changed = { ...payload, user: { ...payload.user, user_id: `${userId}-tampered` } };
+		return { sent: Buffer.from(JSON.stringify(changed)), headers: { [headerName]: hmacHex(secret || 'x', raw) } };
+	}
+	return { sent: raw, headers: {} };
+}
+
+/** Calls `sendOne(i)` for i < count: on a fixed timer at `rate` per second (open loop), else one after another with `intervalMs` between. */
+async function paced(count, { rate, intervalMs }, sendOne) {
+	if (rate) {
+		const t0 = performance.now();
+		const pending = [];
+		for (let i = 0; i < count; i++) {
+			const wait = t0 + (i * 1000) / rate - performance.now();
+			if (wait > 1) await sleep(wait);
+			pending.push(sendOne(i));
+		}
+		await Promise.all(pending);
+		return;
+	}
+	for (let i = 0; i < count; i++) {
+		await sendOne(i);
+		if (intervalMs && i < count - 1) await sleep(Number(intervalMs));
+	}
+}
+
+/**
+ * Sends `count` triggered notifications to every registered webhook.
+ * mode: 'signed' (tenant secret) | 'unsigned' | 'forged' (wrong secret) | 'tampered' (body changed after signing).
+ * urls: deliver to these URLs only (default: every registered webhook).
+ * Open loop when ratePerSec is given (fixed timer, never waits for answers); otherwise each
+ * notification waits for its answers, then `intervalMs`.
+ */
+export async function fireTriggered(sb, opts = {}) {
+	const { mode, hooks, rate, count } = firePlan(sb, opts);
 	const headerName = (opts.headerName ?? 'optimove-signature-content').toLowerCase();
 	const campaignId = Number(opts.campaignId ?? 2001);
 	const { secret, timeout } = sb.state.triggeredSettings;
@@ -200,15 +242,7 @@ export async function fireTriggered(sb, opts = {}) {
 		const userId = opts.userIds?.[i % opts.userIds.length] ?? `C${campaignId}-${seq}`;
 		let payload = buildNotification(sb, { uid, userId, campaignId, timeoutMs, seq });
 		if (isPlainObject(opts.payload)) payload = { ...payload, ...opts.payload, request_uid: uid };
-		const raw = Buffer.from(JSON.stringify(payload));
-		const headers = {};
-		let sent = raw;
-		if (mode === 'signed' && secret) headers[headerName] = hmacHex(secret, raw);
-		else if (mode === 'forged') headers[headerName] = hmacHex(`${secret || 'x'}-forged`, raw);
-		else if (mode === 'tampered') {
-			headers[headerName] = hmacHex(secret || 'x', raw);
-			sent = Buffer.from(JSON.stringify({ ...payload, user: { ...payload.user, user_id: `${userId}-tampered` } }));
-		}
+		const { sent, headers } = signedForMode(mode, secret, headerName, payload, userId);
 		const rec = {
 			uid,
 			userId,
@@ -247,21 +281,7 @@ export async function fireTriggered(sb, opts = {}) {
 	};
 
 	const t0 = performance.now();
-	if (rate) {
-		const interval = 1000 / rate;
-		const pending = [];
-		for (let i = 0; i < count; i++) {
-			const wait = t0 + i * interval - performance.now();
-			if (wait > 1) await sleep(wait);
-			pending.push(sendOne(i));
-		}
-		await Promise.all(pending);
-	} else {
-		for (let i = 0; i < count; i++) {
-			await sendOne(i);
-			if (opts.intervalMs && i < count - 1) await sleep(Number(opts.intervalMs));
-		}
-	}
+	await paced(count, { rate, intervalMs: opts.intervalMs }, sendOne);
 	batch.durationMs = Math.round(performance.now() - t0);
 	return {
 		batch: batch.id,
