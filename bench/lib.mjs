@@ -71,24 +71,31 @@ export function peakRssMiB(pid) {
 	return Number(/VmHWM:\s+(\d+) kB/.exec(status)[1]) / 1024;
 }
 
+/** The machine a result was measured on (2 shared cores here: the load generator runs beside n8n). */
 export function machine() {
 	return {
 		date: new Date().toISOString(),
-		cpus: `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}`,
+		cpus: os.cpus().length,
+		cpuModel: os.cpus()[0]?.model,
 		memoryGiB: Math.round(os.totalmem() / 2 ** 30),
-		node: process.version,
+		platform: `${os.platform()} ${os.release()}`,
+		loadGeneratorNode: process.version,
 		n8n: N8N_VERSION,
-		expressionEngine: process.env.N8N_EXPRESSION_ENGINE || 'default (isolated runtime)',
+		shared: true,
 	};
+}
+
+/** Writes `result` with the machine block first to `file` → its path relative to the working folder. */
+export function writeResultFile(file, result) {
+	mkdirSync(path.dirname(file), { recursive: true });
+	writeFileSync(file, `${JSON.stringify({ machine: machine(), ...result }, null, 2)}\n`);
+	return path.relative(process.cwd(), file);
 }
 
 /** Writes bench/results/<name>.json (or into BENCH_RESULTS_DIR, which `bench/run.mjs --quick` sets). */
 export function writeResult(name, result) {
 	const dir = process.env.BENCH_RESULTS_DIR ? path.resolve(process.env.BENCH_RESULTS_DIR) : path.join(here, 'results');
-	mkdirSync(dir, { recursive: true });
-	const file = path.join(dir, `${name}.json`);
-	writeFileSync(file, `${JSON.stringify({ machine: machine(), ...result }, null, 2)}\n`);
-	return path.relative(process.cwd(), file);
+	return writeResultFile(path.join(dir, `${name}.json`), result);
 }
 
 export function table(rows) {

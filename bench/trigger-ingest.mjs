@@ -26,7 +26,6 @@
 // waits until every accepted request has become a finished execution, so one endpoint's backlog
 // never runs during another's measurement. Then it sends forged notifications to each.
 import { createHmac, randomUUID } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
@@ -34,7 +33,7 @@ import { parseCli } from '../scripts/lib/args.mjs';
 import { createCredentials, node } from '../tools/n8n/fixtures.mjs';
 import { ROOT, N8N_VERSION, startN8n } from '../tools/n8n/index.mjs';
 import { startSandbox } from '../tools/sandbox/server.mjs';
-import { cpuMs, median, n8nEnvFrom, quantile, r1, r3, sleep } from './lib.mjs';
+import { cpuMs, median, n8nEnvFrom, quantile, r1, r3, sleep, writeResultFile } from './lib.mjs';
 
 const args = parseCli({
 	duration: { type: 'string', default: '6' },
@@ -207,7 +206,7 @@ async function main() {
 		const forged = await sendForged(n8n, endpoints);
 		const executions = await acceptedWork(n8n, endpoints);
 		const summary = summarise(phases);
-		const out = writeResultFile({ startedAt, env, summary, phases, executions, forged });
+		const out = writeResults({ startedAt, env, summary, phases, executions, forged });
 		printResults({ phases, summary, forged, executions, out });
 	} finally {
 		if (n8n) await n8n.stop();
@@ -377,24 +376,20 @@ function summarise(phases) {
 	});
 }
 
-function writeResultFile({ startedAt, env, summary, phases, executions, forged }) {
+function writeResults({ startedAt, env, summary, phases, executions, forged }) {
 	const result = {
 		benchmark: 'trigger-ingest',
 		date: startedAt.toISOString(),
 		n8n: N8N_VERSION,
 		expressionEngine: args.engine ?? 'n8n default (isolated in 2.x)',
 		n8nEnv: env,
-		machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, loadGeneratorNode: process.version, platform: `${os.platform()} ${os.release()}` },
 		settings: { durationSeconds: DURATION_MS / 1000, warmupSeconds: WARMUP_MS / 1000, settleSecondsPerEndpoint: SETTLE_MS / 1000, rounds: ROUNDS, concurrency: CONCURRENCIES, bodyBytes: Buffer.byteLength(JSON.stringify(notification())) },
 		summary,
 		phases,
 		executions,
 		forged,
 	};
-	const out = path.resolve(ROOT, args.out);
-	mkdirSync(path.dirname(out), { recursive: true });
-	writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);
-	return out;
+	return writeResultFile(path.resolve(ROOT, args.out), result);
 }
 
 function printResults({ phases, summary, forged, executions, out }) {
@@ -415,7 +410,7 @@ function printResults({ phases, summary, forged, executions, out }) {
 	}
 	for (const [name, f] of Object.entries(forged)) console.log(`forged ×${f.sent} → ${name}: ${JSON.stringify(f.byStatus)}, new executions ${f.newExecutions}`);
 	for (const [name, e] of Object.entries(executions)) console.log(`accepted work ${name}: ${e.accepted200} answered 200, ${e.executions} executions (${e.finished} finished, ${e.failed} failed)`);
-	console.log(`\nJSON: ${path.relative(ROOT, out)}`);
+	console.log(`\nJSON: ${out}`);
 }
 
 main().catch((error) => {

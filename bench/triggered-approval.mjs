@@ -43,7 +43,7 @@
 // --queue: n8n in queue mode instead (tools/n8n/queue.mjs: main, one webhook processor that takes
 // the notifications, two workers that send the approvals; PostgreSQL and Redis on loopback). "n8n
 // CPU" is then the sum over the four processes.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -52,7 +52,7 @@ import { ensureN8nInstalled, ROOT, N8N_VERSION, startN8n } from '../tools/n8n/in
 import { startQueueCluster } from '../tools/n8n/queue.mjs';
 import { execFileSync } from 'node:child_process';
 import { startSandbox } from '../tools/sandbox/server.mjs';
-import { cpuMs, median, n8nEnvFrom, quantile, r1, r3, sleep } from './lib.mjs';
+import { cpuMs, median, n8nEnvFrom, quantile, r1, r3, sleep, writeResultFile } from './lib.mjs';
 
 const { values: args } = parseArgs({
 	options: {
@@ -587,7 +587,6 @@ async function main() {
 			mode: ctx.cluster ? 'queue: main + 1 webhook processor + 2 workers (concurrency 10), PostgreSQL + Redis on loopback' : 'single process (SQLite)',
 			packageDir: args['package-dir'] ? 'experiment build (see label)' : 'this repository (dist/)',
 			flows: Object.fromEntries(FLOWS.map((f) => [f, FLOW_NAMES[f]])),
-			machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGiB: Math.round(os.totalmem() / 2 ** 30), loadGeneratorNode: process.version, platform: `${os.platform()} ${os.release()}`, shared: true },
 			loadAverage: { min: r1(Math.min(...loads)), max: r1(Math.max(...loads)) },
 			settings: { durationSeconds: DURATION_MS / 1000, warmupSeconds: WARMUP_MS / 1000, rounds: ROUNDS, rates: RATES, capacitySteps: CAPACITY, capacityRounds: CAPACITY_ROUNDS, retries: RETRIES, deadlineMs: DEADLINE_MS, openLoop: true },
 			summary,
@@ -600,11 +599,9 @@ async function main() {
 			isolateBuild,
 			phases,
 		};
-		const out = path.resolve(ROOT, args.out);
-		mkdirSync(path.dirname(out), { recursive: true });
-		writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);
+		const out = writeResultFile(path.resolve(ROOT, args.out), result);
 		printReport(result);
-		console.log(`\nJSON: ${path.relative(ROOT, out)}`);
+		console.log(`\nJSON: ${out}`);
 	} finally {
 		await ctx.stop();
 	}
