@@ -246,6 +246,37 @@ function startWatchdog(pgid) {
 	guard.unref();
 }
 
+/** n8n's environment: this shell's, quietened and pointed at this instance's ports and folder, then `extra`. */
+function processEnv({ install, port, brokerPort, userFolder, publication, extra = {} }) {
+	const env = {
+		...process.env,
+		PATH: `${install.nodeBin}${path.delimiter}${process.env.PATH}`,
+		...quietEnv({ port, brokerPort, userFolder, n8nDir: install.n8nDir, publication }),
+		...extra,
+	};
+	delete env.NODE_OPTIONS; // the harness's flags (e.g. --test) are not n8n's
+	// n8n's default means its default, whatever the calling shell sets.
+	if (publication === 'default' && !extra.N8N_USE_WORKFLOW_PUBLICATION_SERVICE) delete env.N8N_USE_WORKFLOW_PUBLICATION_SERVICE;
+	return env;
+}
+
+/** Runs `n8n <args>` to its end → stdout; rejects with stderr (or stdout) on a non-zero exit, SIGKILLs it after `timeoutMs`. */
+function runCli({ nodeExe, bin, cwd, env }, args, { timeoutMs = 120_000 } = {}) {
+	return new Promise((resolve, reject) => {
+		const run = spawn(nodeExe, [bin, ...args], { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+		let out = '';
+		let err = '';
+		run.stdout.on('data', (chunk) => (out += chunk));
+		run.stderr.on('data', (chunk) => (err += chunk));
+		const timer = setTimeout(() => run.kill('SIGKILL'), timeoutMs);
+		run.on('close', (code) => {
+			clearTimeout(timer);
+			if (code === 0) resolve(out);
+			else reject(Object.assign(new Error(`n8n ${args.join(' ')} exited with ${code}: ${err || out}`), { stdout: out, stderr: err }));
+		});
+	});
+}
+
 // ---- the process ----
 
 /**
@@ -284,15 +315,7 @@ export async function startN8nProcess(options = {}) {
 		port = options.port ?? (await freePort());
 		brokerPort = options.env?.N8N_RUNNERS_BROKER_PORT ? Number(options.env.N8N_RUNNERS_BROKER_PORT) : await freePort();
 		while (brokerPort === port) brokerPort = await freePort();
-		env = {
-			...process.env,
-			PATH: `${install.nodeBin}${path.delimiter}${process.env.PATH}`,
-			...quietEnv({ port, brokerPort, userFolder, n8nDir: install.n8nDir, publication }),
-			...(options.env ?? {}),
-		};
-		delete env.NODE_OPTIONS; // the harness's flags (e.g. --test) are not n8n's
-		// n8n's default means its default, whatever the calling shell sets.
-		if (publication === 'default' && !options.env?.N8N_USE_WORKFLOW_PUBLICATION_SERVICE) delete env.N8N_USE_WORKFLOW_PUBLICATION_SERVICE;
+		env = processEnv({ install, port, brokerPort, userFolder, publication, extra: options.env });
 	};
 
 	const launchOnce = async () => {
@@ -359,27 +382,6 @@ export async function startN8nProcess(options = {}) {
 	if (options.port && !(await isPortFree(options.port))) throw new Error(`port ${options.port} on 127.0.0.1 is in use`);
 	const bootSeconds = await launch({ retryPorts: true });
 
-	/**
-	 * Runs an n8n CLI command (`export:workflow --id=…`, `import:workflow --input=…`) against this
-	 * instance's user folder and database → its stdout; rejects with stderr on a non-zero exit.
-	 */
-	function cli(args, { timeoutMs = 120_000 } = {}) {
-		return new Promise((resolve, reject) => {
-			const cliEnv = { ...env, N8N_PORT: String(port), N8N_RUNNERS_BROKER_PORT: String(brokerPort) };
-			const run = spawn(nodeExe, [bin, ...args], { env: cliEnv, cwd: userFolder, stdio: ['ignore', 'pipe', 'pipe'] });
-			let out = '';
-			let err = '';
-			run.stdout.on('data', (chunk) => (out += chunk));
-			run.stderr.on('data', (chunk) => (err += chunk));
-			const timer = setTimeout(() => run.kill('SIGKILL'), timeoutMs);
-			run.on('close', (code) => {
-				clearTimeout(timer);
-				if (code === 0) resolve(out);
-				else reject(Object.assign(new Error(`n8n ${args.join(' ')} exited with ${code}: ${err || out}`), { stdout: out, stderr: err }));
-			});
-		});
-	}
-
 	async function stop({ timeoutMs = 15_000 } = {}) {
 		if (child && child.exitCode === null && child.signalCode === null) {
 			killGroup(child.pid, 'SIGTERM'); // n8n exits ~2 s later and stops its task runner
@@ -410,7 +412,11 @@ export async function startN8nProcess(options = {}) {
 		bootSeconds,
 		installSeconds: install.seconds,
 		packageSeconds,
-		cli,
+		/**
+		 * Runs an n8n CLI command (`export:workflow --id=…`, `import:workflow --input=…`) against this
+		 * instance's user folder and database → its stdout; rejects with stderr on a non-zero exit.
+		 */
+		cli: (args, opts) => runCli({ nodeExe, bin, cwd: userFolder, env: { ...env, N8N_PORT: String(port), N8N_RUNNERS_BROKER_PORT: String(brokerPort) } }, args, opts),
 		/** n8n's output (stdout + stderr) since the first start. */
 		logs: () => logText,
 		/** SIGTERM to n8n's process group, SIGKILL after 15 s; removes a temp user folder. */

@@ -128,6 +128,42 @@ async function pruneLeftovers({ pg, Redis }) {
 	}
 }
 
+/** The environment every process of one queue-mode run shares: its database, its Redis prefix, its URLs. */
+function queueEnv({ runName, mainPort, webhookBase, extra }) {
+	return {
+		EXECUTIONS_MODE: 'queue',
+		DB_TYPE: 'postgresdb',
+		DB_POSTGRESDB_HOST: SERVICES.postgres.host,
+		DB_POSTGRESDB_PORT: String(SERVICES.postgres.port),
+		DB_POSTGRESDB_USER: SERVICES.postgres.user,
+		DB_POSTGRESDB_PASSWORD: SERVICES.postgres.password,
+		DB_POSTGRESDB_DATABASE: runName,
+		DB_POSTGRESDB_SCHEMA: 'public',
+		QUEUE_BULL_REDIS_HOST: SERVICES.redis.host,
+		QUEUE_BULL_REDIS_PORT: String(SERVICES.redis.port),
+		QUEUE_BULL_REDIS_PASSWORD: SERVICES.redis.password,
+		QUEUE_BULL_REDIS_DB: String(SERVICES.redis.db),
+		// Everything this run puts in Redis lives under its own prefix (deleted by stop()).
+		QUEUE_BULL_PREFIX: `${runName}:bull`,
+		N8N_REDIS_KEY_PREFIX: `${runName}:n8n`,
+		// Listener and webhook URLs registered at Optimove must reach the webhook processor.
+		WEBHOOK_URL: webhookBase,
+		N8N_WEBHOOK_URL: webhookBase,
+		N8N_EDITOR_BASE_URL: `http://127.0.0.1:${mainPort}/`,
+		...extra,
+	};
+}
+
+/** `count` free ports, none of them in `taken` nor twice. */
+async function freePortsBesides(count, taken) {
+	const ports = [];
+	while (ports.length < count) {
+		const port = await freePort();
+		if (![...taken, ...ports].includes(port)) ports.push(port);
+	}
+	return ports;
+}
+
 /**
  * Starts main (`n8n start`, migrations, publishing, the editor and API; production webhooks off),
  * then the webhook processor (`n8n webhook`) and `workers` workers (`n8n worker`) side by side.
@@ -178,28 +214,7 @@ export async function startQueueCluster(options = {}) {
 		let webhookPort = options.ports?.webhook ?? (await freePort());
 		while (webhookPort === mainPort) webhookPort = await freePort();
 		const webhookBase = `http://127.0.0.1:${webhookPort}/`;
-		const common = {
-			EXECUTIONS_MODE: 'queue',
-			DB_TYPE: 'postgresdb',
-			DB_POSTGRESDB_HOST: SERVICES.postgres.host,
-			DB_POSTGRESDB_PORT: String(SERVICES.postgres.port),
-			DB_POSTGRESDB_USER: SERVICES.postgres.user,
-			DB_POSTGRESDB_PASSWORD: SERVICES.postgres.password,
-			DB_POSTGRESDB_DATABASE: runName,
-			DB_POSTGRESDB_SCHEMA: 'public',
-			QUEUE_BULL_REDIS_HOST: SERVICES.redis.host,
-			QUEUE_BULL_REDIS_PORT: String(SERVICES.redis.port),
-			QUEUE_BULL_REDIS_PASSWORD: SERVICES.redis.password,
-			QUEUE_BULL_REDIS_DB: String(SERVICES.redis.db),
-			// Everything this run puts in Redis lives under its own prefix (deleted by stop()).
-			QUEUE_BULL_PREFIX: `${runName}:bull`,
-			N8N_REDIS_KEY_PREFIX: `${runName}:n8n`,
-			// Listener and webhook URLs registered at Optimove must reach the webhook processor.
-			WEBHOOK_URL: webhookBase,
-			N8N_WEBHOOK_URL: webhookBase,
-			N8N_EDITOR_BASE_URL: `http://127.0.0.1:${mainPort}/`,
-			...options.env,
-		};
+		const common = queueEnv({ runName, mainPort, webhookBase, extra: options.env });
 		const { quiet, publication } = options;
 		const main = await startN8n({
 			command: 'start',
@@ -214,12 +229,7 @@ export async function startQueueCluster(options = {}) {
 		processes.push(main);
 		const mainSeconds = (Date.now() - started) / 1000;
 
-		const workerPorts = [];
-		for (let i = 0; i < (options.workers ?? 2); i++) {
-			let port = await freePort();
-			while ([mainPort, webhookPort, ...workerPorts].includes(port)) port = await freePort();
-			workerPorts.push(port);
-		}
+		const workerPorts = await freePortsBesides(options.workers ?? 2, [mainPort, webhookPort]);
 		const others = await Promise.allSettled([
 			startN8n({ command: 'webhook', label: 'webhook', port: webhookPort, tarball, install, quiet, publication, env: common }),
 			...workerPorts.map((port, i) =>
