@@ -167,7 +167,8 @@ async function sendOnce(ctx: OptimoveContext, endpoint: Endpoint, options: IHttp
 /**
  * The one way the package talks to Optimove: a client-side limiter per API key and API group,
  * retries with exponential back-off and jitter on 429, 5xx and network errors (honouring
- * Retry-After, bounded in attempts, total time and the caller's deadline), and errors that carry
+ * Retry-After; 5xx and network errors bounded in attempts, all of them in total time and by the
+ * caller's deadline), and errors that carry
  * Optimove's message with a hint and never a secret.
  */
 export async function optimoveRequest<T = unknown>(
@@ -206,6 +207,7 @@ export async function optimoveRequest<T = unknown>(
 			itemIndex: request.itemIndex,
 			secrets: endpoint.secrets,
 		});
+	let failedAttempts = 0; // those a 429 does not count in (see RetryPolicy.maxAttempts)
 	for (let attempt = 1; ; attempt++) {
 		const release = await waitForTurn(endpoint.limiter);
 		const sentAt = clock.now();
@@ -227,7 +229,8 @@ export async function optimoveRequest<T = unknown>(
 		const retryAfter = status === 429 ? parseRetryAfter(answer.headers['retry-after'], now) : undefined;
 		const delay = retryAfter ?? backoffDelay(policy, attempt - 1, clock.random());
 		noteAnswer(endpoint.limiter, status, now, sentAt, retryAfter);
-		if (!retryable || attempt >= policy.maxAttempts || now + delay > giveUpAt) throw failure(answer, attempt);
+		if (status !== 429) failedAttempts++;
+		if (!retryable || failedAttempts >= policy.maxAttempts || now + delay > giveUpAt) throw failure(answer, attempt);
 		this.logger?.debug(`Optimove ${request.route}: attempt ${attempt} failed (${status ?? networkCode}), retrying in ${delay} ms`);
 		await clock.sleep(delay);
 	}

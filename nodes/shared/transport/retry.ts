@@ -1,5 +1,10 @@
 export interface RetryPolicy {
-	/** Attempts in total, the first included. */
+	/**
+	 * Attempts that may end in a 5xx or a network error, the first included. A 429 does not use one
+	 * up: Optimove did not process the request and the limiter has slowed down, so it is retried
+	 * for as long as `maxTotalMs` (and the caller's deadline) allow; another process that holds the
+	 * key's window can otherwise exhaust a few attempts in seconds.
+	 */
 	maxAttempts: number;
 	baseDelayMs: number;
 	maxDelayMs: number;

@@ -141,12 +141,38 @@ describe('optimoveRequest: retries', () => {
 		expect(error.context.itemIndex).toBe(3);
 	});
 
-	it('gives up after the bounded number of attempts with an actionable rate-limit error', async () => {
-		const scope = nock(BASE).get('/General/GetLastDataUpdate').times(6).reply(429, RATE_LIMIT_BODY);
+	it('a long run of 429s (another process holds the key\'s window) does not use up the attempts: the call waits its turn', async () => {
+		const scope = nock(BASE).get('/General/GetLastDataUpdate').times(10).reply(429, RATE_LIMIT_BODY);
+		nock(BASE).get('/General/GetLastDataUpdate').reply(200, { Date: '2026-11-21' });
+		const response = await optimoveRequest.call(ctxWith() as never, { route: 'getLastDataUpdate' });
+		expect(scope.isDone()).toBe(true);
+		expect(response).toMatchObject({ status: 200, attempts: 11 });
+	});
+
+	it('gives up on 429s when the REST group\'s 2 minutes are spent, with an actionable rate-limit error', async () => {
+		let received = 0;
+		nock(BASE)
+			.get('/General/GetLastDataUpdate')
+			.times(100)
+			.reply(() => {
+				received++;
+				return [429, RATE_LIMIT_BODY];
+			});
+		const started = clock.state.now;
+		const error = await failureOf(optimoveRequest.call(ctxWith() as never, { route: 'getLastDataUpdate' }));
+		expect(error.message).toBe(`Optimove's rate limit was still exceeded after ${received} attempt(s) (429)`);
+		expect(received).toBeGreaterThan(6);
+		expect(clock.state.now - started).toBeLessThanOrEqual(120_000);
+		expect(clock.state.now - started).toBeGreaterThan(90_000);
+		expect(error.description).toMatch(/REST Requests per 10 Seconds/);
+		nock.cleanAll();
+	});
+
+	it('gives up on 5xx after the bounded number of attempts', async () => {
+		const scope = nock(BASE).get('/General/GetLastDataUpdate').times(6).reply(503, 'unavailable');
 		const error = await failureOf(optimoveRequest.call(ctxWith() as never, { route: 'getLastDataUpdate' }));
 		expect(scope.isDone()).toBe(true);
-		expect(error.message).toBe("Optimove's rate limit was still exceeded after 6 attempt(s) (429)");
-		expect(error.description).toMatch(/REST Requests per 10 Seconds/);
+		expect(error.message).toMatch(/after 6 attempt\(s\)/);
 	});
 
 	it('gives up early when Retry-After exceeds the total retry budget', async () => {
