@@ -208,8 +208,14 @@ export async function optimoveRequest<T = unknown>(
 			secrets: endpoint.secrets,
 		});
 	let failedAttempts = 0; // those a 429 does not count in (see RetryPolicy.maxAttempts)
+	let previous: Answer | undefined;
 	for (let attempt = 1; ; attempt++) {
 		const release = await waitForTurn(endpoint.limiter);
+		if (previous && clock.now() > giveUpAt) {
+			// The limiter held this retry past the budget or the caller's deadline: it would arrive late.
+			release();
+			throw failure(previous, attempt - 1);
+		}
 		const sentAt = clock.now();
 		let answer: Answer;
 		try {
@@ -221,13 +227,16 @@ export async function optimoveRequest<T = unknown>(
 		} finally {
 			release();
 		}
+		previous = answer;
 		const { status, networkCode } = answer;
 		if (networkCode !== undefined && !RETRYABLE_NETWORK_CODES.has(networkCode)) throw failure(answer, attempt);
 
 		const retryable = networkCode !== undefined || isRetryableStatus(status as number);
 		const now = clock.now();
 		const retryAfter = status === 429 ? parseRetryAfter(answer.headers['retry-after'], now) : undefined;
-		const delay = retryAfter ?? backoffDelay(policy, attempt - 1, clock.random());
+		// A Retry-After of 0 (or a date already past) waits the back-off: a 429 uses up no attempt, so
+		// it is never retried at once.
+		const delay = retryAfter || backoffDelay(policy, attempt - 1, clock.random());
 		noteAnswer(endpoint.limiter, status, now, sentAt, retryAfter);
 		if (status !== 429) failedAttempts++;
 		if (!retryable || failedAttempts >= policy.maxAttempts || now + delay > giveUpAt) throw failure(answer, attempt);

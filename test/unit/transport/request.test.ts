@@ -196,6 +196,55 @@ describe('optimoveRequest: retries', () => {
 	});
 });
 
+describe('optimoveRequest: 429s bounded by time, not attempts', () => {
+	it('a Retry-After of 0 waits the back-off instead of retrying at once', async () => {
+		nock(BASE).get('/General/GetLastDataUpdate').reply(429, RATE_LIMIT_BODY, { 'Retry-After': '0' });
+		nock(BASE).get('/General/GetLastDataUpdate').reply(200, { Date: '2026-11-21' });
+		await optimoveRequest.call(ctxWith() as never, { route: 'getLastDataUpdate' });
+		expect(clock.state.sleeps.filter((ms) => ms > 0)).toEqual([500]);
+	});
+
+	it('429s between 5xx answers do not lengthen the 5xx bound: six 5xx end it', async () => {
+		const answered: number[] = [];
+		nock(BASE)
+			.get('/General/GetLastDataUpdate')
+			.times(20)
+			.reply(() => {
+				const status = answered.length % 2 === 0 ? 429 : 503;
+				answered.push(status);
+				return [status, status === 429 ? RATE_LIMIT_BODY : 'unavailable'];
+			});
+		const error = await failureOf(optimoveRequest.call(ctxWith() as never, { route: 'getLastDataUpdate' }));
+		expect(answered.filter((status) => status === 503)).toHaveLength(6);
+		expect(answered).toHaveLength(12);
+		expect(error.message).toMatch(/server error \(503\) after 12 attempt/);
+		nock.cleanAll();
+	});
+
+	it('an approval whose retry the limiter would hold past its deadline is not sent late', async () => {
+		const sentAt: number[] = [];
+		nock(BASE)
+			.post('/conditional-execution/v2/triggered/approval')
+			.times(10)
+			.reply(() => {
+				sentAt.push(clock.state.now);
+				return [429, RATE_LIMIT_BODY];
+			});
+		const deadline = clock.state.now + 2500; // the limiter spaces the retries 1 s apart: the fourth would be due at 3 s
+		const error = await failureOf(
+			optimoveRequest.call(ctxWith({ realtimeRateLimit: 2 }) as never, {
+				route: 'sendWebhookApproval',
+				body: { request_uid: 'u1', approved: true },
+				deadline,
+			}),
+		);
+		expect(sentAt.length).toBeGreaterThan(0);
+		expect(sentAt.every((t) => t <= deadline)).toBe(true);
+		expect(error.message).toMatch(/rate limit was still exceeded/);
+		nock.cleanAll();
+	});
+});
+
 describe('optimoveRequest: errors a user can act on, without secrets', () => {
 	const cases: Array<[number, RegExp, RegExp]> = [
 		[401, /rejected the API Key \(401\)/, /Check the "API Key" on the Optimove API credential/],
