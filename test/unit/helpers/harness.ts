@@ -40,7 +40,7 @@ export async function run(resource: string, operation: string, options: RunOptio
 		credentials: async () => ({ ...credential }),
 		continueOnFail: options.continueOnFail,
 		http: options.http,
-		reply: options.reply,
+		reply: options.reply ?? (() => ({ statusCode: 200, body: '' })),
 	});
 	const output = await RESOURCES[resource].operations[operation].execute.call(ctx as never, items);
 	return { output, requests, http, events };

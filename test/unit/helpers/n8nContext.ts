@@ -94,7 +94,7 @@ export interface ContextOptions {
 	/**
 	 * Serves the node's HTTP: a helper, or 'n8n-core' for n8n-core's real
 	 * `httpRequestWithAuthentication` (axios underneath, so nock intercepts it) with our
-	 * credential classes applied. Default: `reply`, else 200 with no body.
+	 * credential classes applied. Default: `reply`; with neither, a request fails the test.
 	 */
 	http?: HttpHelper | 'n8n-core';
 	/** Answers each request when no `http` is given. */
@@ -160,8 +160,10 @@ export function n8nContext(options: ContextOptions = {}) {
 		const params = options.params ?? {};
 		if (typeof params === 'function') return params(name, itemIndex, fallback);
 		const found = lookup(params, name);
-		const value = typeof found === 'function' ? (found as (item: IDataObject, i: number) => unknown)(items[itemIndex]?.json ?? {}, itemIndex) : found;
-		return value === undefined ? fallback : value;
+		// As in n8n: the fallback stands in for a parameter that is not set; an expression's result,
+		// undefined included, is returned as it is.
+		if (typeof found === 'function') return (found as (item: IDataObject, i: number) => unknown)(items[itemIndex].json, itemIndex);
+		return found === undefined ? fallback : found;
 	};
 	const credentials = options.credentials ?? {};
 	const log = (level: string) => (message: string) => logs.push(`${level}: ${message}`);
@@ -213,8 +215,8 @@ export function n8nContext(options: ContextOptions = {}) {
 				events.push(`request ${requests.length}`);
 				if (options.http === 'n8n-core') return httpRequestWithAuthentication.call(ctx as never, type, request, {} as Workflow, node, N8N_CORE_ADDITIONAL_DATA);
 				if (options.http) return options.http.call(this, type, request, ...rest);
-				const reply = options.reply ? options.reply(sent, requests.length) : { statusCode: 200, body: '' };
-				return { headers: {}, ...reply };
+				if (!options.reply) throw new Error(`this test gives the node no HTTP (http or reply), but it sent ${sent.method} ${sent.path}`);
+				return { headers: {}, ...options.reply(sent, requests.length) };
 			}),
 			// n8n's helper gives a binary property's bytes whatever its storage mode; here: base64 kept in the item.
 			getBinaryDataBuffer: async (itemIndex: number, property: string) => Buffer.from(items[itemIndex].binary?.[property]?.data ?? '', 'base64'),
