@@ -79,16 +79,18 @@ export function machine() {
 		cpuModel: os.cpus()[0]?.model,
 		memoryGiB: Math.round(os.totalmem() / 2 ** 30),
 		platform: `${os.platform()} ${os.release()}`,
-		loadGeneratorNode: process.version,
+		node: process.version,
 		n8n: N8N_VERSION,
 		shared: true,
 	};
 }
 
-/** Writes `result` with the machine block first to `file` → its path relative to the working folder. */
+/** Writes `result` with the machine block (and the expression engine) first to `file` → its path relative to the working folder. */
 export function writeResultFile(file, result) {
 	mkdirSync(path.dirname(file), { recursive: true });
-	writeFileSync(file, `${JSON.stringify({ machine: machine(), ...result }, null, 2)}\n`);
+	// The engine n8n inherits from this shell, unless the benchmark says which one it started n8n with.
+	const expressionEngine = process.env.N8N_EXPRESSION_ENGINE || "n8n's default";
+	writeFileSync(file, `${JSON.stringify({ machine: machine(), expressionEngine, ...result }, null, 2)}\n`);
 	return path.relative(process.cwd(), file);
 }
 

@@ -27,7 +27,8 @@ process.on('exit', () => rmSync(scratch, { recursive: true, force: true }));
  * Where a step's counts land: an argument equal to COUNTS_FILE is replaced by the step's own file,
  * which is also in the child's environment as TEST_COUNTS_FILE. The file holds jest's --json
  * output (`counts: 'jest'`) or {"passed":N,"failed":N,"skipped":N} (`counts: 'file'`), written by
- * scripts/lib/counts-reporter.mjs for node:test, by scripts/verify-package.mjs and test/e2e/run.mjs.
+ * scripts/lib/counts-reporter.mjs for node:test, by scripts/verify-package.mjs, scripts/scan.mjs
+ * and test/e2e/run.mjs.
  */
 const COUNTS_FILE = '<counts-file>';
 const READ_COUNTS = {

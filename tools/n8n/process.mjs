@@ -247,16 +247,16 @@ function startWatchdog(pgid) {
 }
 
 /** n8n's environment: this shell's, quietened and pointed at this instance's ports and folder, then `extra`. */
-function processEnv({ install, port, brokerPort, userFolder, publication, extra = {} }) {
+function processEnv({ install, port, brokerPort, userFolder, publication, extra }) {
 	const env = {
 		...process.env,
 		PATH: `${install.nodeBin}${path.delimiter}${process.env.PATH}`,
 		...quietEnv({ port, brokerPort, userFolder, n8nDir: install.n8nDir, publication }),
-		...extra,
+		...(extra ?? {}),
 	};
 	delete env.NODE_OPTIONS; // the harness's flags (e.g. --test) are not n8n's
 	// n8n's default means its default, whatever the calling shell sets.
-	if (publication === 'default' && !extra.N8N_USE_WORKFLOW_PUBLICATION_SERVICE) delete env.N8N_USE_WORKFLOW_PUBLICATION_SERVICE;
+	if (publication === 'default' && !extra?.N8N_USE_WORKFLOW_PUBLICATION_SERVICE) delete env.N8N_USE_WORKFLOW_PUBLICATION_SERVICE;
 	return env;
 }
 

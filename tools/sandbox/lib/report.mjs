@@ -7,14 +7,15 @@ const RECENT_PROFILES = 20;
 
 export function buildReport(sb) {
 	const s = sb.state;
+	const now = sb.now();
 	return {
-		generatedAt: naiveUtc(sb.now()),
+		generatedAt: naiveUtc(now),
 		url: sb.url,
 		tenantId: sb.config.tenantId,
 		requests: s.requests,
 		listeners: listenersReport(sb),
 		campaigns: [...s.campaigns.values()].map((c) => sb.campaignReport(c)),
-		triggered: triggeredReport(sb),
+		triggered: triggeredReport(sb, now),
 		events: eventsReport(s.events),
 		attributes: attributesReport(s),
 		promotions: promotionsReport(s.promotions),
@@ -54,10 +55,10 @@ function notificationOutcomes(notifications, now) {
 	return outcome;
 }
 
-function triggeredReport(sb) {
+function triggeredReport(sb, now) {
 	const s = sb.state;
 	const t = s.triggered;
-	const { unanswered, pending, approvedUnverified, answeredUnverified } = notificationOutcomes(s.notifications, sb.now());
+	const { unanswered, pending, approvedUnverified, answeredUnverified } = notificationOutcomes(s.notifications, now);
 	return {
 		webhooks: [...s.webhooks.values()],
 		settings: { timeout: s.triggeredSettings.timeout, secretSet: !!s.triggeredSettings.secret },
