@@ -1,4 +1,5 @@
 import { clock } from '../shared/transport';
+import { isFresh } from './triggerState';
 
 /**
  * Remembers, for a short while, that registering was refused because a listener slot belongs to
@@ -34,8 +35,7 @@ export function rememberRefusal(scope: object, refusal: Omit<Refusal, 'at'>): vo
 export function recentRefusal(scope: object, request: string): Refusal | undefined {
 	const refusal = refusals.get(scope);
 	if (!refusal || refusal.request !== request) return undefined;
-	const age = clock.now() - refusal.at;
-	return age >= 0 && age < REFUSAL_MEMO_MS ? refusal : undefined;
+	return isFresh(refusal.at, REFUSAL_MEMO_MS) ? refusal : undefined;
 }
 
 export function forgetRefusal(scope: object): void {

@@ -31,11 +31,18 @@ export interface TriggerState extends TokenRecord {
  */
 export const RELEASE_FRESH_MS = 5_000;
 
+/**
+ * Whether a mark set at `at` is younger than `maxAgeMs`. A mark from the future (another main's
+ * clock ahead of this one) is not trusted either.
+ */
+export function isFresh(at: number | undefined, maxAgeMs: number): boolean {
+	if (typeof at !== 'number') return false;
+	const age = clock.now() - at;
+	return age >= 0 && age < maxAgeMs;
+}
+
 export function justReleased(state: TriggerState): boolean {
-	if (typeof state.releasedAt !== 'number') return false;
-	// A mark from the future (another main's clock ahead of this one) is not trusted either.
-	const age = clock.now() - state.releasedAt;
-	return age >= 0 && age < RELEASE_FRESH_MS;
+	return isFresh(state.releasedAt, RELEASE_FRESH_MS);
 }
 
 /** Test ("listen for test event") or production: the two registrations are kept apart. */

@@ -3,6 +3,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import { replayWindowRefusal, signatureHeaderOf, verifySignature } from '../../../shared/signature';
 import { credentialsFor, clock } from '../../../shared/transport';
 import { maxNotificationAgeOption, normalizeTriggeredNotification, parseNotificationBody } from '../../../shared/triggeredNotification';
+import { optionsField } from '../common/fields';
 import { perItem } from '../pairedOutput';
 import type { Operation } from '../types';
 
@@ -28,16 +29,7 @@ const properties: INodeProperties[] = [
 		required: true,
 		description: "The binary property holding the request's exact bytes: the Webhook node's Raw Body option puts them in \"data\"",
 	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		options: [
-			maxNotificationAgeOption,
-		],
-	},
+	optionsField([maxNotificationAgeOption]),
 ];
 
 type Verified = { json: IDataObject } | { refusal: string };
