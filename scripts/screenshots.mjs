@@ -29,6 +29,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { editorSession } from '../tools/n8n/client.mjs';
 import { parseCli } from './lib/args.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -197,24 +198,9 @@ async function isUp(url) {
 	}
 }
 
-/** The editor API with a session of our own (n8n binds its auth cookie to a `browser-id` header). */
+/** The editor API with a session of our own (a browser id of its own, beside the harness's). */
 async function restClient(baseUrl, { email, password }) {
-	const browserId = `screenshots-${crypto.randomUUID()}`;
-	let cookie = '';
-	async function rest(method, urlPath, body) {
-		const res = await fetch(`${baseUrl}/rest${urlPath}`, {
-			method,
-			headers: { 'content-type': 'application/json', 'browser-id': browserId, cookie },
-			body: body === undefined ? undefined : JSON.stringify(body),
-			signal: AbortSignal.timeout(60_000),
-		});
-		const setCookies = res.headers.getSetCookie?.() ?? [];
-		if (setCookies.length) cookie = setCookies.map((c) => c.split(';')[0]).join('; ');
-		const text = await res.text();
-		if (!res.ok) throw new Error(`REST ${method} ${urlPath} → ${res.status}: ${text.slice(0, 300)}`);
-		const json = text ? JSON.parse(text) : undefined;
-		return json && typeof json === 'object' && 'data' in json ? json.data : json;
-	}
+	const rest = editorSession(baseUrl, { browserId: `screenshots-${crypto.randomUUID()}`, timeoutMs: 60_000 });
 	await rest('POST', '/login', { emailOrLdapLoginId: email, password });
 	return { baseUrl, rest, email, password, own: false };
 }

@@ -9,38 +9,36 @@ import { waitFor } from './wait.mjs';
 
 const BROWSER_ID = 'optimove-e2e-browser';
 
-/**
- * A client for the n8n at `baseUrl()` (a function: the port is only known once the process runs).
- * `handle` is the object the members end up on: they read its
- * `apiKey` and call one another through it. `n8nDir`: the n8n install, for its API-key scopes.
- * → `{ login, createApiKey, members }`: `members` are the handle's API methods.
- */
-export function n8nClient(handle, { baseUrl, n8nDir }) {
-	const cookies = new Map();
-
-	async function request(url, method, body, headers) {
-		const res = await fetch(url, {
-			method,
-			headers: { 'content-type': 'application/json', ...headers },
-			body: body === undefined ? undefined : JSON.stringify(body),
-			signal: AbortSignal.timeout(120_000),
-		});
-		const text = await res.text();
-		let json;
-		try {
-			json = text ? JSON.parse(text) : undefined;
-		} catch {
-			json = text;
-		}
-		return { res, text, json };
+/** One HTTP call with a JSON body → the response, its text and its parsed body (the text when not JSON). */
+async function request(url, method, body, headers, timeoutMs = 120_000) {
+	const res = await fetch(url, {
+		method,
+		headers: { 'content-type': 'application/json', ...headers },
+		body: body === undefined ? undefined : JSON.stringify(body),
+		signal: AbortSignal.timeout(timeoutMs),
+	});
+	const text = await res.text();
+	let json;
+	try {
+		json = text ? JSON.parse(text) : undefined;
+	} catch {
+		json = text;
 	}
+	return { res, text, json };
+}
 
-	/** A call to the editor's internal API (/rest/…) with the signed-in owner's cookie; returns `data`. */
+/**
+ * The editor's internal API (/rest/…) with a session cookie of its own, which n8n binds to the
+ * `browser-id` header: `rest(method, path, body, { prefix })` → the answer's `data`; `rest.forgetSession()`
+ * drops the cookie. `baseUrl` is a
+ * URL or a function giving it (a harness learns its port only once the process runs).
+ */
+export function editorSession(baseUrl, { browserId = BROWSER_ID, timeoutMs } = {}) {
+	const base = typeof baseUrl === 'function' ? baseUrl : () => baseUrl;
+	const cookies = new Map();
 	async function rest(method, urlPath, body, { prefix = '/rest' } = {}) {
-		const { res, text, json } = await request(`${baseUrl()}${prefix}${urlPath}`, method, body, {
-			'browser-id': BROWSER_ID,
-			cookie: [...cookies].map(([k, v]) => `${k}=${v}`).join('; '),
-		});
+		const headers = { 'browser-id': browserId, cookie: [...cookies].map(([k, v]) => `${k}=${v}`).join('; ') };
+		const { res, text, json } = await request(`${base()}${prefix}${urlPath}`, method, body, headers, timeoutMs);
 		for (const header of res.headers.getSetCookie?.() ?? []) {
 			const [pair] = header.split(';');
 			const eq = pair.indexOf('=');
@@ -49,6 +47,20 @@ export function n8nClient(handle, { baseUrl, n8nDir }) {
 		if (!res.ok) throw Object.assign(new Error(`REST ${method} ${urlPath} → ${res.status}: ${text.slice(0, 800)}`), { status: res.status, body: json });
 		return json && typeof json === 'object' && 'data' in json ? json.data : json;
 	}
+	/** Drops the session cookie (signing in again, e.g. after a restart). */
+	rest.forgetSession = () => cookies.clear();
+	return rest;
+}
+
+/**
+ * A client for the n8n at `baseUrl()` (a function: the port is only known once the process runs).
+ * `handle` is the object the members end up on: they read its
+ * `apiKey` and call one another through it. `n8nDir`: the n8n install, for its API-key scopes.
+ * → `{ login, createApiKey, members }`: `members` are the handle's API methods.
+ */
+export function n8nClient(handle, { baseUrl, n8nDir }) {
+	/** A call to the editor's internal API (/rest/…) with the signed-in owner's cookie; returns `data`. */
+	const rest = editorSession(baseUrl);
 
 	/** A call to the public API (/api/v1/…) with the API key; returns the parsed body. */
 	async function api(method, urlPath, body) {
@@ -62,7 +74,7 @@ export function n8nClient(handle, { baseUrl, n8nDir }) {
 	 * readiness answers before the REST routes exist, so a 404 means "not yet".
 	 */
 	async function login({ setUpOwner = false } = {}) {
-		cookies.clear();
+		rest.forgetSession();
 		const untilRoutes = (call, what) =>
 			waitFor(
 				() =>
